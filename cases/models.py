@@ -1,0 +1,322 @@
+"""Clients, households and cases (one FM episode of one client) with their state machine."""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from cases.choices import OPEN_STATES, CaseState, ForwardTarget, HandoverKind, NeedStatus
+from org.choices import Role
+
+
+class Household(models.Model):
+    """Bedarfsgemeinschaft (BG). Each eLb in it is its own case (CAP-1)."""
+
+    number = models.CharField(_("BG-Nummer"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("Bedarfsgemeinschaft")
+        verbose_name_plural = _("Bedarfsgemeinschaften")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Client(models.Model):
+    """eLb (Kund*in)."""
+
+    customer_number = models.CharField(_("Kundennummer"), max_length=30, unique=True)
+    first_name = models.CharField(_("Vorname"), max_length=100)
+    last_name = models.CharField(_("Nachname"), max_length=100)
+    birth_date = models.DateField(_("Geburtsdatum"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("Bedarfsgemeinschaft")
+    )
+    site = models.ForeignKey("org.Site", on_delete=models.PROTECT, related_name="clients", verbose_name=_("Standort"))
+    integration_expected_within_12_months = models.BooleanField(
+        _("Profiling: Integration innerhalb von 12 Monaten erwartet"), default=False
+    )
+    # READ-2: work taken up after the last FM episode allows an earlier readmission.
+    work_taken_up_on = models.DateField(_("Arbeitsaufnahme am"), null=True, blank=True)
+    # ACC-4: date of the last periodic access check by the pAp.
+    access_checked_on = models.DateField(_("Zugang zuletzt geprüft am"), null=True, blank=True)
+    access_check_result = models.TextField(_("Ergebnis der Zugangsprüfung"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # DP-5: set when the personal data were anonymised after the retention period.
+    anonymised_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Kund*in")
+        verbose_name_plural = _("Kund*innen")
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["site", "last_name"], name="client_site_name_idx"),
+            models.Index(fields=["last_name", "first_name"], name="client_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name}, {self.first_name} ({self.customer_number})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class ClientNeed(models.Model):
+    """A Handlungsbedarf of a client; PLAN-6 marks it reduced/resolved with a date."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="needs")
+    need = models.ForeignKey("catalog.Need", on_delete=models.PROTECT, related_name="+")
+    identified_on = models.DateField(_("festgestellt am"))
+    status = models.CharField(_("Status"), max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    status_changed_on = models.DateField(_("Status geändert am"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(_("Priorität"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Handlungsbedarf der Kund*in")
+        verbose_name_plural = _("Handlungsbedarfe der Kund*in")
+        constraints = [models.UniqueConstraint(fields=["client", "need"], name="clientneed_unique")]
+
+
+def _guard(message: str):
+    """Mark a guard condition with the German reason the UI shows when it fails."""
+
+    def wrap(func):
+        func.message = message
+        return func
+
+    return wrap
+
+
+@_guard(_("Über einen Widerspruch wurde bereits entschieden; die Ablehnung ist endgültig (CLR-4)."))
+def _not_yet_disputed(case: Case) -> bool:
+    return case.dispute_decided_on is None
+
+
+def _is_case_fm(case: Case, user) -> bool:
+    """The case's FM, or her substitute while the substitution runs (SUB-1)."""
+    if not (user.is_authenticated and user.role == Role.FALLMANAGER):
+        return False
+    if case.fallmanager_id == user.pk:
+        return True
+    from org.models import Substitution
+
+    today = timezone.localdate()
+    return Substitution.objects.filter(
+        absent_id=case.fallmanager_id, substitute=user, starts_on__lte=today, ends_on__gte=today
+    ).exists()
+
+
+def _is_referring_pap(case: Case, user) -> bool:
+    return user.is_authenticated and user.role == Role.PAP and case.referred_by_id == user.pk
+
+
+def _is_case_tl(case: Case, user) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.TEAMLEITUNG
+        and case.fallmanager.team_id is not None
+        and user.led_teams.filter(pk=case.fallmanager.team_id).exists()
+    )
+
+
+_is_case_fm.message = _("Nur die zuständige Fallmanager*in kann diesen Schritt ausführen.")
+_is_referring_pap.message = _("Nur die zuweisende pAp kann der Ablehnung widersprechen (CLR-4).")
+_is_case_tl.message = _("Nur die Teamleitung der Fallmanager*in entscheidet über den Widerspruch (CLR-4).")
+
+
+class Case(FSMModelMixin, models.Model):
+    """One FM episode of one client, from referral to exit."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="cases", verbose_name=_("Kund*in"))
+    fallmanager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fm_cases", verbose_name=_("Fallmanager*in")
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="referred_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("zuweisende pAp"),
+    )
+    state = FSMField(_("Status"), default=CaseState.REFERRED, choices=CaseState.choices, protected=True)
+    # Incremented on every transition: a stale form or API call gets `concurrent_update`.
+    version = models.PositiveIntegerField(default=1)
+
+    # Referral (ACC-1..3)
+    referred_on = models.DateField(_("zugewiesen am"), null=True, blank=True)
+    handover_talk_on = models.DateField(_("Übergabegespräch am"), null=True, blank=True)
+    handover_kind = models.CharField(
+        _("Art des Übergabegesprächs"), max_length=10, choices=HandoverKind.choices, blank=True
+    )
+    reasons = models.TextField(_("Gründe für die Zuweisung"), blank=True)
+    expected_progress = models.TextField(_("Erwartete Integrationsfortschritte"), blank=True)
+    meets_formal_access = models.BooleanField(_("formaler Zugang erfüllt"), default=False)
+    individual_decision_reason = models.TextField(_("Begründung der Einzelfallentscheidung"), blank=True)
+    teamleitung_consulted_on = models.DateField(_("Rücksprache mit der TL am"), null=True, blank=True)
+
+    # Clearing and its outcome (CLR-1, CLR-3)
+    clearing_started_on = models.DateField(_("Clearing begonnen am"), null=True, blank=True)
+    admitted_on = models.DateField(_("übernommen am"), null=True, blank=True)
+    decided_on = models.DateField(_("Clearing-Ergebnis am"), null=True, blank=True)
+    rejection_reason = models.ForeignKey(
+        "catalog.RejectionReason", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_justification = models.TextField(_("Begründung"), blank=True)
+    forwarded_to = models.CharField(_("weitergeleitet an"), max_length=20, choices=ForwardTarget.choices, blank=True)
+    forwarded_to_detail = models.CharField(_("Empfänger"), max_length=200, blank=True)
+
+    # Dispute (CLR-4)
+    disputed_on = models.DateField(_("Widerspruch am"), null=True, blank=True)
+    dispute_comment = models.TextField(_("Widerspruch"), blank=True)
+    dispute_decided_on = models.DateField(_("über Widerspruch entschieden am"), null=True, blank=True)
+    dispute_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dispute_decision_comment = models.TextField(_("Entscheidung der TL"), blank=True)
+
+    # Exit (EXIT-1, EXIT-2)
+    closed_on = models.DateField(_("beendet am"), null=True, blank=True)
+    exit_reason = models.ForeignKey("catalog.ExitReason", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    exit_justification = models.TextField(_("Begründung des Abgangs"), blank=True)
+    exit_handover_talk_on = models.DateField(_("Übergabegespräch zum Abgang am"), null=True, blank=True)
+    exit_handover_pap = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    imported = models.BooleanField(_("aus Altverfahren übernommen"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Fall")
+        verbose_name_plural = _("Fälle")
+        ordering = ["-referred_on", "-pk"]
+        constraints = [
+            # ACC-5 enforced by the database: concurrent referrals cannot both win.
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(state__in=[s.value for s in OPEN_STATES]), name="case_one_open_per_client"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fallmanager", "state"], name="case_fm_state_idx"),
+            models.Index(fields=["state", "admitted_on"], name="case_state_admitted_idx"),
+            models.Index(fields=["state", "clearing_started_on"], name="case_state_clearing_idx"),
+            models.Index(fields=["referred_by", "state"], name="case_pap_state_idx"),
+            models.Index(fields=["client", "closed_on"], name="case_client_closed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Fall {self.pk} ({self.get_state_display()})"
+
+    # --- derived dates -------------------------------------------------------------------------
+    @property
+    def clearing_due_on(self) -> datetime.date | None:
+        """CLR-2: clearing ends at the latest 2 calendar months after it started."""
+        if not self.clearing_started_on:
+            return None
+        return self.clearing_started_on + relativedelta(months=settings.FM["CLEARING_MAX_MONTHS"])
+
+    def months_in_case_management(self, today: datetime.date) -> int | None:
+        """Completed calendar months since admission (to exit, or to today while active)."""
+        if not self.admitted_on:
+            return None
+        end = self.closed_on or today
+        if end < self.admitted_on:
+            return 0
+        delta = relativedelta(end, self.admitted_on)
+        return delta.years * 12 + delta.months
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    # --- transitions (called only from the service layer, which locks, validates input and logs) --
+    @transition(field=state, source=CaseState.REFERRED, target=CaseState.CLEARING, permission=_is_case_fm)
+    def start_clearing(self, *, on: datetime.date) -> None:
+        self.clearing_started_on = on
+
+    @transition(field=state, source=CaseState.CLEARING, target=CaseState.ACTIVE, permission=_is_case_fm)
+    def admit(self, *, on: datetime.date) -> None:
+        self.admitted_on = on
+        self.decided_on = on
+
+    @transition(field=state, source=CaseState.CLEARING, target=CaseState.REJECTED, permission=_is_case_fm)
+    def reject(self, *, on: datetime.date, reason, justification: str) -> None:
+        self.decided_on = on
+        self.rejection_reason = reason
+        self.decision_justification = justification
+
+    @transition(field=state, source=CaseState.CLEARING, target=CaseState.RETURNED, permission=_is_case_fm)
+    def return_to_pap(self, *, on: datetime.date, justification: str) -> None:
+        self.decided_on = on
+        self.decision_justification = justification
+
+    @transition(field=state, source=CaseState.CLEARING, target=CaseState.FORWARDED, permission=_is_case_fm)
+    def forward(self, *, on: datetime.date, to: str, detail: str, justification: str) -> None:
+        self.decided_on = on
+        self.forwarded_to = to
+        self.forwarded_to_detail = detail
+        self.decision_justification = justification
+
+    @transition(
+        field=state,
+        source=CaseState.REJECTED,
+        target=CaseState.DISPUTED,
+        conditions=[_not_yet_disputed],
+        permission=_is_referring_pap,
+    )
+    def dispute(self, *, on: datetime.date, comment: str) -> None:
+        self.disputed_on = on
+        self.dispute_comment = comment
+
+    @transition(field=state, source=CaseState.DISPUTED, target=CaseState.ACTIVE, permission=_is_case_tl)
+    def decide_dispute_admit(self, *, on: datetime.date, by, comment: str) -> None:
+        self.dispute_decided_on = on
+        self.dispute_decided_by = by
+        self.dispute_decision_comment = comment
+        self.admitted_on = on
+
+    @transition(field=state, source=CaseState.DISPUTED, target=CaseState.REJECTED, permission=_is_case_tl)
+    def decide_dispute_reject(self, *, on: datetime.date, by, comment: str) -> None:
+        self.dispute_decided_on = on
+        self.dispute_decided_by = by
+        self.dispute_decision_comment = comment
+
+    @transition(field=state, source=CaseState.ACTIVE, target=CaseState.CLOSED, permission=_is_case_fm)
+    def close(self, *, on: datetime.date, exit_reason, justification: str, handover_talk_on, handover_pap) -> None:
+        self.closed_on = on
+        self.exit_reason = exit_reason
+        self.exit_justification = justification
+        self.exit_handover_talk_on = handover_talk_on
+        self.exit_handover_pap = handover_pap
+
+
+class CaseEvent(models.Model):
+    """The history of a case: every transition with who, when, effective date, from, to and payload."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    name = models.CharField(_("Schritt"), max_length=40)
+    from_state = models.CharField(_("von"), max_length=20, blank=True)
+    to_state = models.CharField(_("nach"), max_length=20)
+    effective_on = models.DateField(_("wirksam am"))
+    at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Fallereignis")
+        verbose_name_plural = _("Fallverlauf")
+        ordering = ["effective_on", "at", "pk"]
+        indexes = [models.Index(fields=["case", "effective_on"], name="caseevent_case_idx")]

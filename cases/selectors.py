@@ -1,0 +1,83 @@
+"""Scoped reads (DP-1): every view, API endpoint and export reads cases and clients through these."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, Client
+from org.choices import Role
+from org.models import Substitution
+
+
+def _scope_q(user, today: datetime.date, prefix: str = "") -> Q | None:
+    """The Q that limits cases to the user's scope; None means nothing is visible."""
+    p = prefix
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.role == Role.FALLMANAGER:
+        # Own cases and, while a substitution runs, those of the FMs she covers for (SUB-1).
+        covered = Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today).values(
+            "absent_id"
+        )
+        return Q(**{f"{p}fallmanager": user}) | Q(**{f"{p}fallmanager__in": covered})
+    if user.role == Role.TEAMLEITUNG:
+        return Q(**{f"{p}fallmanager__team__in": user.led_teams.values("pk")})
+    if user.role == Role.BEREICHSLEITUNG:
+        return Q(**{f"{p}fallmanager__team__site__area__in": user.led_areas.values("pk")})
+    if user.role == Role.PAP:
+        return Q(**{f"{p}referred_by": user})
+    return None
+
+
+def cases_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[Case]:
+    today = today or timezone.localdate()
+    q = _scope_q(user, today)
+    if q is None:
+        return Case.objects.none()
+    return Case.objects.filter(q)
+
+
+def case_get(user, pk, *, today: datetime.date | None = None) -> Case | None:
+    """The case if it exists and is in scope, else None (the caller answers 404)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        cases_visible_to(user, today=today)
+        .select_related("client", "client__site", "client__household", "fallmanager", "fallmanager__team", "referred_by",
+                        "rejection_reason", "exit_reason", "exit_handover_pap", "dispute_decided_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def clients_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[Client]:
+    """pAp: clients of her site (to find and refer them); FM/TL/BL: clients with a case in their scope."""
+    today = today or timezone.localdate()
+    if not user.is_authenticated or not user.is_active:
+        return Client.objects.none()
+    if user.role == Role.PAP:
+        if user.team_id is None:
+            return Client.objects.none()
+        return Client.objects.filter(site__teams=user.team_id, anonymised_on__isnull=True)
+    q = _scope_q(user, today)
+    if q is None:
+        return Client.objects.none()
+    in_scope = Case.objects.filter(q, client=OuterRef("pk"))
+    return Client.objects.filter(Exists(in_scope), anonymised_on__isnull=True)
+
+
+def client_get(user, pk, *, today: datetime.date | None = None) -> Client | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return clients_visible_to(user, today=today).select_related("site", "household").filter(pk=pk).first()
+
+
+def case_history(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("effective_on", "at", "pk")

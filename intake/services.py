@@ -1,0 +1,350 @@
+"""Referral, access criteria, clearing, its outcomes and the dispute (DOMAIN ACC, CLR, READ)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from cases.choices import OPEN_STATES, CaseState, ForwardTarget, HandoverKind
+from cases.models import Case, Client
+from cases.services import (
+    MAX_TEXT,
+    apply_transition,
+    client_set_needs,
+    record_event,
+    require_past_or_today,
+    require_text,
+    resolve_today,
+)
+from catalog.models import ACCESS_KEY_GROUPS, Need, RejectionReason
+from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
+from org.choices import Role
+
+# --- access criteria (ACC-1, ACC-2) -------------------------------------------------------------------
+
+
+@dataclass
+class AccessCheck:
+    counting_needs: list[str] = field(default_factory=list)
+    integration_expected_within_12_months: bool = False
+    min_needs: int = 3
+
+    @property
+    def enough_needs(self) -> bool:
+        return len(self.counting_needs) >= self.min_needs
+
+    @property
+    def meets_formal_access(self) -> bool:
+        """ACC-1 (need and forecast part); the pAp's expectation of progress is checked on referral."""
+        return self.enough_needs and not self.integration_expected_within_12_months
+
+    @property
+    def messages(self) -> list[str]:
+        out = []
+        n = len(self.counting_needs)
+        if self.enough_needs:
+            out.append(
+                _("%(n)s Handlungsbedarfe in den Schlüsselgruppen Leistungsfähigkeit/Rahmenbedingungen (mindestens %(min)s) – erfüllt.")
+                % {"n": n, "min": self.min_needs}
+            )
+        else:
+            out.append(
+                _("Nur %(n)s Handlungsbedarf(e) in den Schlüsselgruppen Leistungsfähigkeit/Rahmenbedingungen; mindestens %(min)s nötig (ACC-1).")
+                % {"n": n, "min": self.min_needs}
+            )
+        if self.integration_expected_within_12_months:
+            out.append(_("Laut Profiling ist eine Integration innerhalb von 12 Monaten zu erwarten (ACC-1 nicht erfüllt)."))
+        else:
+            out.append(_("Laut Profiling keine Integration innerhalb von 12 Monaten zu erwarten – erfüllt."))
+        if not self.meets_formal_access:
+            out.append(
+                _("Ohne formalen Zugang ist eine Einzelfallentscheidung mit Begründung und Datum der Rücksprache mit der Teamleitung nötig (ACC-2).")
+            )
+        return out
+
+
+def access_check(*, need_codes: Iterable[str], integration_expected_within_12_months: bool) -> AccessCheck:
+    """Evaluate ACC-1 for a set of need codes (used live by the referral form and by the referral)."""
+    codes = set(need_codes)
+    counting = sorted(
+        Need.objects.filter(code__in=codes, active=True, key_group__in=ACCESS_KEY_GROUPS).values_list("code", flat=True)
+    )
+    return AccessCheck(
+        counting_needs=counting,
+        integration_expected_within_12_months=integration_expected_within_12_months,
+        min_needs=settings.FM["ACCESS_MIN_NEEDS"],
+    )
+
+
+def client_access_check(*, client: Client) -> AccessCheck:
+    codes = client.needs.filter(status="open").values_list("need__code", flat=True)
+    return access_check(
+        need_codes=codes, integration_expected_within_12_months=client.integration_expected_within_12_months
+    )
+
+
+# --- referral (ACC-1..3, ACC-5, READ-1, READ-2) -------------------------------------------------------
+
+
+def readmission_blocked_until(*, client: Client, individual_decision: bool) -> datetime.date | None:
+    """READ-1: a new referral at the earliest 6 months after the last FM episode ended; READ-2: earlier if
+    work was taken up in between, or via an individual decision with TL consultation."""
+    last_closed = client.cases.filter(state=CaseState.CLOSED).order_by("-closed_on").values_list("closed_on", flat=True).first()
+    if not last_closed:
+        return None
+    until = last_closed + relativedelta(months=settings.FM["READMISSION_LOCK_MONTHS"])
+    if individual_decision:
+        return None
+    if client.work_taken_up_on and client.work_taken_up_on > last_closed:
+        return None
+    return until
+
+
+@transaction.atomic
+def case_refer(
+    *,
+    acting_user,
+    client: Client,
+    fallmanager,
+    reasons: str,
+    expected_progress: str,
+    handover_talk_on: datetime.date | None,
+    handover_kind: str = HandoverKind.PERSONAL,
+    referred_on: datetime.date | None = None,
+    individual_decision: dict | None = None,
+    needs: Iterable[str] | None = None,
+    today: datetime.date | None = None,
+) -> Case:
+    """The pAp refers a client to a FM. The referral reaches the FM in state `referred`."""
+    today = resolve_today(today)
+    if not acting_user.has_role(Role.PAP):
+        raise NotPermitted(_("Nur persönliche Ansprechpartner*innen (pAp) können zuweisen."))
+    # Serialise referrals of the same client: the checks below then read a stable picture.
+    client = Client.objects.select_for_update().get(pk=client.pk)
+
+    if fallmanager is None or fallmanager.role != Role.FALLMANAGER or not fallmanager.is_active:
+        raise InvalidInput(
+            _("Bitte eine aktive Fallmanager*in wählen."), fields={"fallmanager": [_("Keine aktive Fallmanager*in.")]}
+        )
+    # ACC-3: handover talk with reasons and expected goals before the referral reaches the FM.
+    reasons = require_text(reasons, "reasons", _("Die Gründe für die Zuweisung (ACC-3)"))
+    expected_progress = require_text(
+        expected_progress, "expected_progress", _("Die erwarteten Integrationsfortschritte (ACC-1)")
+    )
+    talk = require_past_or_today(handover_talk_on, "handover_talk_on", _("Das Übergabegespräch (ACC-3)"), today)
+    if handover_kind not in HandoverKind.values:
+        raise InvalidInput(_("Unbekannte Art des Übergabegesprächs."), fields={"handover_kind": [_("Ungültig.")]})
+    referred_on = require_past_or_today(referred_on or today, "referred_on", _("Das Zuweisungsdatum"), today)
+    if referred_on < talk:
+        raise InvalidInput(
+            _("Die Zuweisung kann nicht vor dem Übergabegespräch liegen (ACC-3)."),
+            fields={"referred_on": [_("Liegt vor dem Übergabegespräch.")]},
+        )
+
+    if needs is not None:
+        client_set_needs(client=client, codes=needs, on=referred_on)
+    check = client_access_check(client=client)
+
+    # ACC-2: without formal access, an individual decision with reason and TL consultation date.
+    decision_reason, consulted_on = "", None
+    if individual_decision:
+        if not isinstance(individual_decision, dict):
+            raise InvalidInput(_("Ungültige Einzelfallentscheidung."), fields={"individual_decision": [_("Ungültig.")]})
+        decision_reason = (individual_decision.get("reason") or "").strip()
+        consulted_on = individual_decision.get("teamleitung_consulted_on")
+        errors = {}
+        if not decision_reason:
+            errors["individual_decision.reason"] = [_("Die Begründung ist erforderlich (ACC-2).")]
+        elif len(decision_reason) > MAX_TEXT:
+            errors["individual_decision.reason"] = [_("Höchstens %(n)s Zeichen.") % {"n": MAX_TEXT}]
+        if not consulted_on:
+            errors["individual_decision.teamleitung_consulted_on"] = [
+                _("Das Datum der Rücksprache mit der Teamleitung ist erforderlich (ACC-2).")
+            ]
+        elif consulted_on > today:
+            errors["individual_decision.teamleitung_consulted_on"] = [_("Das Datum liegt in der Zukunft.")]
+        if errors:
+            raise InvalidInput(
+                _("Die Einzelfallentscheidung braucht eine Begründung und das Datum der Rücksprache mit der Teamleitung (ACC-2)."),
+                code="access_criteria_not_met",
+                fields=errors,
+            )
+    if not check.meets_formal_access and not decision_reason:
+        raise InvalidInput(
+            " ".join(check.messages),
+            code="access_criteria_not_met",
+            fields={"individual_decision": [_("Ohne formalen Zugang (ACC-1) ist eine Einzelfallentscheidung nötig (ACC-2).")]},
+        )
+
+    # ACC-5: at most one open episode; READ-1/2: readmission lock.
+    if client.cases.filter(state__in=OPEN_STATES).exists():
+        raise Conflict(_("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement (ACC-5)."), code="open_case_exists")
+    blocked_until = readmission_blocked_until(client=client, individual_decision=bool(decision_reason))
+    if blocked_until and referred_on < blocked_until:
+        raise Conflict(
+            _("Eine erneute Zuweisung ist frühestens ab %(date)s möglich (READ-1) – außer nach einer Arbeitsaufnahme oder per Einzelfallentscheidung (READ-2).")
+            % {"date": blocked_until.strftime("%d.%m.%Y")},
+            code="readmission_blocked",
+        )
+
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                client=client,
+                fallmanager=fallmanager,
+                referred_by=acting_user,
+                referred_on=referred_on,
+                handover_talk_on=talk,
+                handover_kind=handover_kind,
+                reasons=reasons,
+                expected_progress=expected_progress,
+                meets_formal_access=check.meets_formal_access,
+                individual_decision_reason=decision_reason,
+                teamleitung_consulted_on=consulted_on,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement (ACC-5)."), code="open_case_exists"
+        ) from None
+    record_event(
+        case=case,
+        name="refer",
+        from_state="",
+        actor=acting_user,
+        on=referred_on,
+        payload={
+            "meets_formal_access": check.meets_formal_access,
+            "counting_needs": check.counting_needs,
+            "individual_decision": bool(decision_reason),
+        },
+    )
+    return case
+
+
+# --- clearing and its outcomes (CLR-1, CLR-3) ---------------------------------------------------------
+
+
+@transaction.atomic
+def case_start_clearing(*, case: Case, acting_user, on=None, today=None, expected_version=None) -> Case:
+    """CLR-1: the FM takes the referred client into clearing (not yet counted in the caseload)."""
+    return apply_transition(
+        case=case, method_name="start_clearing", acting_user=acting_user, on=on, today=today,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def case_admit(*, case: Case, acting_user, on=None, today=None, expected_version=None) -> Case:
+    """CLR-3 Übernahme: the case becomes active and counts (CAP-1); beyond target is allowed but shown (CAP-3)."""
+    from org.selectors import staff_caseload
+
+    load = staff_caseload(staff=case.fallmanager if isinstance(case, Case) else Case.objects.get(pk=case).fallmanager)
+    return apply_transition(
+        case=case, method_name="admit", acting_user=acting_user, on=on, today=today,
+        expected_version=expected_version,
+        payload={"caseload_before": load.counted, "target": load.target, "over_target": load.counted + 1 > load.target},
+    )
+
+
+@transaction.atomic
+def case_reject(
+    *, case: Case, acting_user, reason_code: str, justification: str, on=None, today=None, expected_version=None
+) -> Case:
+    """CLR-3 Ablehnung: a reason from the catalogue (also "no capacity") and always a justification."""
+
+    def validate(locked, on, today):
+        reason = RejectionReason.objects.filter(code=reason_code, active=True).first()
+        if reason is None:
+            raise InvalidInput(_("Unbekannter Ablehnungsgrund."), fields={"reason_code": [_("Unbekannter Code.")]})
+        text = require_text(justification, "justification", _("Die Begründung der Ablehnung (CLR-3)"))
+        return {"reason": reason, "justification": text}
+
+    return apply_transition(
+        case=case, method_name="reject", acting_user=acting_user, on=on, today=today,
+        expected_version=expected_version, validate=validate, payload={"reason_code": reason_code},
+    )
+
+
+@transaction.atomic
+def case_return_to_pap(*, case: Case, acting_user, justification: str, on=None, today=None, expected_version=None) -> Case:
+    """CLR-3 Rückgabe: no working alliance could be established."""
+
+    def validate(locked, on, today):
+        return {"justification": require_text(justification, "justification", _("Die Begründung der Rückgabe (CLR-3)"))}
+
+    return apply_transition(
+        case=case, method_name="return_to_pap", acting_user=acting_user, on=on, today=today,
+        expected_version=expected_version, validate=validate,
+    )
+
+
+@transaction.atomic
+def case_forward(
+    *, case: Case, acting_user, to: str, justification: str, detail: str = "", on=None, today=None, expected_version=None
+) -> Case:
+    """CLR-3 Weiterleitung to a specialised FM or FM by third parties."""
+
+    def validate(locked, on, today):
+        if to not in ForwardTarget.values:
+            raise InvalidInput(
+                _("Bitte wählen Sie, wohin weitergeleitet wird."),
+                fields={"to": [_("Erlaubt: %(v)s") % {"v": ", ".join(ForwardTarget.values)}]},
+            )
+        return {
+            "to": to,
+            "detail": (detail or "").strip()[:200],
+            "justification": require_text(justification, "justification", _("Die Begründung der Weiterleitung (CLR-3)")),
+        }
+
+    return apply_transition(
+        case=case, method_name="forward", acting_user=acting_user, on=on, today=today,
+        expected_version=expected_version, validate=validate, payload={"to": to},
+    )
+
+
+# --- dispute (CLR-4) ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_dispute(*, case: Case, acting_user, comment: str, on=None, today=None, expected_version=None) -> Case:
+    """CLR-4: the referring pAp disputes a rejection; the TL decides."""
+
+    def validate(locked, on, today):
+        text = require_text(comment, "comment", _("Die Begründung des Widerspruchs"))
+        other_open = Case.objects.filter(client_id=locked.client_id, state__in=OPEN_STATES).exclude(pk=locked.pk)
+        if other_open.exists():
+            raise Conflict(_("Für diese Kund*in besteht inzwischen ein anderer offener Fall (ACC-5)."), code="open_case_exists")
+        return {"comment": text}
+
+    try:
+        with transaction.atomic():
+            return apply_transition(
+                case=case, method_name="dispute", acting_user=acting_user, on=on, today=today,
+                expected_version=expected_version, validate=validate,
+            )
+    except IntegrityError:
+        raise Conflict(_("Für diese Kund*in besteht inzwischen ein anderer offener Fall (ACC-5)."), code="open_case_exists") from None
+
+
+@transaction.atomic
+def case_decide_dispute(
+    *, case: Case, acting_user, admit: bool, comment: str, on=None, today=None, expected_version=None
+) -> Case:
+    """CLR-4: the TL decides — admission (case becomes active) or the rejection stands (final)."""
+    if not isinstance(admit, bool):
+        raise InvalidInput(_("Bitte entscheiden Sie: Übernahme ja oder nein."), fields={"admit": [_("Ja oder nein.")]})
+
+    def validate(locked, on, today):
+        return {"by": acting_user, "comment": require_text(comment, "comment", _("Die Begründung der Entscheidung"))}
+
+    return apply_transition(
+        case=case, method_name="decide_dispute_admit" if admit else "decide_dispute_reject",
+        acting_user=acting_user, on=on, today=today, expected_version=expected_version, validate=validate,
+        event_name="decide_dispute", payload={"admit": admit},
+    )

@@ -1,0 +1,139 @@
+"""Personas and fixtures shared by the whole suite. The suite runs on PostgreSQL (Makefile sets
+DATABASE_URL), because locking and constraints must be tested for real."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from cases.models import ClientNeed
+from catalog.models import Need
+from org.choices import Role
+from tests.factories import AreaFactory, ClientFactory, SiteFactory, StaffFactory, TeamFactory
+
+TODAY = datetime.date(2026, 11, 20)
+ACCESS_NEEDS = ["L_PSYCHE", "R_WOHNEN", "R_FINANZEN"]
+
+
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _require_postgres(db):
+    assert connection.vendor == "postgresql", "Die Tests laufen auf PostgreSQL (DATABASE_URL setzen)."
+
+
+@pytest.fixture
+def area():
+    return AreaFactory(name="Bereich Nord")
+
+
+@pytest.fixture
+def site(area):
+    return SiteFactory(name="Standort Mitte", area=area)
+
+
+@pytest.fixture
+def team(site):
+    return TeamFactory(name="Team Mul 1", site=site)
+
+
+@pytest.fixture
+def other_team(site):
+    return TeamFactory(name="Team Mul 2", site=site)
+
+
+@pytest.fixture
+def fm(team):
+    """Frau Fallmanagerin of team 1."""
+    return StaffFactory(username="fm.berger", first_name="Anna", last_name="Berger", role=Role.FALLMANAGER, team=team)
+
+
+@pytest.fixture
+def fm2(team):
+    """Another FM of the same team (substitute)."""
+    return StaffFactory(username="fm.klein", first_name="Jonas", last_name="Klein", role=Role.FALLMANAGER, team=team)
+
+
+@pytest.fixture
+def other_fm(other_team):
+    """FM of another team: must never see fm's cases."""
+    return StaffFactory(username="fm.wolf", role=Role.FALLMANAGER, team=other_team)
+
+
+@pytest.fixture
+def tl(team):
+    user = StaffFactory(username="tl.schmidt", first_name="Petra", last_name="Schmidt", role=Role.TEAMLEITUNG, team=team)
+    team.leads.add(user)
+    return user
+
+
+@pytest.fixture
+def other_tl(other_team):
+    user = StaffFactory(username="tl.other", role=Role.TEAMLEITUNG, team=other_team)
+    other_team.leads.add(user)
+    return user
+
+
+@pytest.fixture
+def bl(team, area):
+    user = StaffFactory(username="bl.meyer", role=Role.BEREICHSLEITUNG, team=team)
+    area.leads.add(user)
+    return user
+
+
+@pytest.fixture
+def pap(team):
+    return StaffFactory(username="pap.yilmaz", first_name="Deniz", last_name="Yilmaz", role=Role.PAP, team=team)
+
+
+@pytest.fixture
+def pap2(team):
+    return StaffFactory(username="pap.other", role=Role.PAP, team=team)
+
+
+@pytest.fixture
+def controlling():
+    return StaffFactory(username="ctrl.gb2", role=Role.CONTROLLING, team=None)
+
+
+@pytest.fixture
+def admin_user():
+    return StaffFactory(username="admin.it", role=Role.ADMIN, team=None, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def datenschutz():
+    return StaffFactory(username="ds.officer", role=Role.DATENSCHUTZ, team=None)
+
+
+def give_needs(client, codes, on=datetime.date(2025, 12, 1)):
+    for code in codes:
+        ClientNeed.objects.create(client=client, need=Need.objects.get(code=code), identified_on=on)
+
+
+@pytest.fixture
+def client_eligible(site):
+    """A client who meets ACC-1: three needs in the access key groups, no integration within 12 months."""
+    c = ClientFactory(site=site, first_name="Maria", last_name="Musterfrau")
+    give_needs(c, ACCESS_NEEDS)
+    return c
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api):
+    def login(user):
+        api.force_authenticate(user=user)
+        return api
+
+    return login
