@@ -1,0 +1,33 @@
+"""The agreement as a PDF for signature (PLAN-3), rendered server-side with WeasyPrint."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from plans.choices import GoalStatus
+from plans.models import Agreement, Goal
+
+
+def agreement_pdf(*, agreement: Agreement, goals: list[Goal]) -> bytes:
+    """German, with the jobcenter's letterhead fields, the title by legal period, both sides'
+    commitments, the open goals and signature lines for client and FM."""
+    from weasyprint import HTML  # imported lazily: loading WeasyPrint is slow
+
+    case = agreement.case
+    fm = case.fallmanager
+    context = {
+        "agreement": agreement,
+        "case": case,
+        "client": case.client,
+        "fm": fm,
+        "fm_phone": getattr(fm, "phone", "") or "",
+        "site": case.client.site,
+        "site_address": getattr(settings, "JOBCENTER_ADDRESS", ""),
+        "jobcenter_name": settings.JOBCENTER_NAME,
+        "goals": [g for g in goals if g.status == GoalStatus.OPEN],
+        "printed_on": timezone.localdate(),
+    }
+    html = render_to_string("plans/agreement_pdf.html", context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
