@@ -89,6 +89,8 @@ class Staff(AbstractUser):
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("60"))],
     )
 
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+
     objects = StaffManager()
 
     class Meta:
