@@ -1,4 +1,6 @@
-"""Reads of the reviews app. PLACEHOLDER until the reviews capability lands: date-based only."""
+"""Reads of the reviews app: the review status of a case (API "Cases": `next_review_due_on`,
+`continuation`), the inboxes of FM and TL, and the reminders of a user. All scoped through
+`cases.selectors.cases_visible_to` (DP-1)."""
 
 from __future__ import annotations
 
@@ -6,18 +8,189 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
 
 from cases.choices import CaseState
+from cases.selectors import cases_visible_to
+from org.choices import Role
+from reviews.choices import Continuation, ReviewDecision, ReviewGate, ReviewState
+from reviews.models import Reminder, Review
+
+# Columns `case_review_status` reads; the bulk selector loads only these.
+_STATUS_FIELDS = ("id", "case_id", "month", "due_on", "gate", "state", "decision")
+
+
+# --- the review calendar (REV-1..4) --------------------------------------------------------------------
+
+
+def review_months() -> list[int]:
+    """6, 12, 18, 24, 30, 36 (from settings.FM)."""
+    fm = settings.FM
+    step, last = fm["REVIEW_INTERVAL_MONTHS"], fm["MAX_MONTHS"]
+    return list(range(step, last + 1, step))
+
+
+def gate_for_month(month: int) -> str:
+    fm = settings.FM
+    if month >= fm["MAX_MONTHS"]:
+        return ReviewGate.FINAL
+    if month >= fm["TL_APPROVAL_MONTHS"]:
+        return ReviewGate.TEAMLEITUNG_APPROVAL
+    if month >= fm["TL_INFO_MONTHS"]:
+        return ReviewGate.INFORM_TEAMLEITUNG
+    return ReviewGate.DOCUMENT
+
+
+def review_due_on(admitted_on: datetime.date, month: int) -> datetime.date:
+    """Calendar months after admission; a missing day clamps to the month's end (as PostgreSQL's
+    `date + interval 'n months'` does, so Python and the daily job's SQL agree)."""
+    return admitted_on + relativedelta(months=month)
+
+
+def max_duration_reached_on(admitted_on: datetime.date) -> datetime.date:
+    return review_due_on(admitted_on, settings.FM["MAX_MONTHS"])
+
+
+# --- case status -----------------------------------------------------------------------------------------
+
+
+def with_review_status(queryset: QuerySet) -> QuerySet:
+    """Prefetch what `case_review_status` needs, for lists: one extra query for the whole page,
+    however many cases it shows (the cases API and pages call this on their list querysets)."""
+    return queryset.prefetch_related(
+        Prefetch("reviews", queryset=Review.objects.only(*_STATUS_FIELDS).order_by("month"))
+    )
+
+
+def _reviews_by_month(case) -> dict[int, Review]:
+    cache = getattr(case, "_prefetched_objects_cache", None) or {}
+    rows = cache["reviews"] if "reviews" in cache else case.reviews.only(*_STATUS_FIELDS)
+    return {r.month: r for r in rows}
 
 
 def case_review_status(*, case, today: datetime.date) -> tuple[datetime.date | None, str | None]:
-    """(next_review_due_on, continuation) of a case, as API.md "Cases" shows them."""
+    """(next_review_due_on, continuation) of a case, as API.md "Cases" shows them.
+
+    Only active cases with an admission date have a status; others return (None, None) without a query.
+    If the case's reviews were prefetched (`with_review_status(queryset)`, or any
+    `prefetch_related("reviews")`, found in `case._prefetched_objects_cache`) no query is issued;
+    otherwise exactly one. Missing review rows (the daily job has not run yet) count as undocumented,
+    so the answer never depends on when the job ran.
+
+    - `next_review_due_on`: due date of the first review month (6…36) not yet documented — in the past
+      when that review is overdue; None when all are documented.
+    - `continuation`: `not_allowed` from 36 months on (REV-4), after a declined continuation (REV-3) or
+      when the FM documented the decision to end; `approval_required` while a reached 24/30-month review
+      is not approved (REV-3); otherwise `allowed`.
+    """
     if case.state != CaseState.ACTIVE or not case.admitted_on:
         return None, None
-    fm = settings.FM
-    months = case.months_in_case_management(today) or 0
-    if months >= fm["MAX_MONTHS"]:
-        return case.admitted_on + relativedelta(months=fm["MAX_MONTHS"]), "not_allowed"
-    step = fm["REVIEW_INTERVAL_MONTHS"]
-    next_month = (months // step + 1) * step
-    return case.admitted_on + relativedelta(months=next_month), "allowed"
+    reviews = _reviews_by_month(case)
+    next_due = None
+    for month in review_months():
+        review = reviews.get(month)
+        if review is None or review.state == ReviewState.DUE:
+            next_due = review_due_on(case.admitted_on, month)
+            break
+    if any(r.state == ReviewState.DECLINED or r.decision == ReviewDecision.END for r in reviews.values()):
+        return next_due, Continuation.NOT_ALLOWED
+    if max_duration_reached_on(case.admitted_on) <= today:
+        return next_due, Continuation.NOT_ALLOWED
+    for month in review_months():
+        if gate_for_month(month) != ReviewGate.TEAMLEITUNG_APPROVAL:
+            continue
+        if review_due_on(case.admitted_on, month) > today:
+            continue
+        review = reviews.get(month)
+        if review is None or review.state != ReviewState.APPROVED:
+            return next_due, Continuation.APPROVAL_REQUIRED
+    return next_due, Continuation.ALLOWED
+
+
+# --- reviews -----------------------------------------------------------------------------------------------
+
+
+def reviews_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[Review]:
+    return Review.objects.filter(case__in=cases_visible_to(user, today=today).values("pk"))
+
+
+def review_get(user, pk, *, today: datetime.date | None = None) -> Review | None:
+    """The review if it exists and its case is in the user's scope, else None (→ 404)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return (
+        reviews_visible_to(user, today=today)
+        .select_related("case", "case__client", "case__fallmanager", "case__fallmanager__team")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def case_reviews(*, case, today: datetime.date, include_upcoming: bool = False) -> list[Review]:
+    """The case's reviews that are due or past (`due_on <= today`), oldest first (API "Reviews")."""
+    qs = case.reviews.select_related("documented_by", "teamleitung_by").order_by("month")
+    if not include_upcoming:
+        qs = qs.filter(due_on__lte=today)
+    return list(qs)
+
+
+def reviews_due_for_fm(*, user, today: datetime.date) -> QuerySet[Review]:
+    """The FM's undocumented reviews that are due (or due within the reminder lead time) on active cases."""
+    horizon = today + datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"])
+    if not user.has_role(Role.FALLMANAGER):
+        return Review.objects.none()
+    return (
+        reviews_visible_to(user, today=today)
+        .filter(state=ReviewState.DUE, due_on__lte=horizon, case__state=CaseState.ACTIVE)
+        .select_related("case", "case__client")
+        .order_by("due_on", "pk")
+    )
+
+
+def reviews_waiting_for_teamleitung(*, user, today: datetime.date | None = None) -> QuerySet[Review]:
+    """TL inbox: 12/18-month decisions to acknowledge (REV-2) and 24/30-month continuations to approve
+    (REV-3), across all teams the TL leads."""
+    if not user.has_role(Role.TEAMLEITUNG):
+        return Review.objects.none()
+    return (
+        reviews_visible_to(user, today=today)
+        .filter(
+            Q(state=ReviewState.APPROVAL_PENDING)
+            | Q(state=ReviewState.DOCUMENTED, gate=ReviewGate.INFORM_TEAMLEITUNG)
+        )
+        .select_related("case", "case__client", "case__fallmanager", "documented_by")
+        .order_by("documented_on", "pk")
+    )
+
+
+def cases_beyond_months(*, user, today: datetime.date, months: int | None = None) -> QuerySet:
+    """Active cases in scope longer than `months` (default 24: REV-5) in FM, longest first."""
+    months = settings.FM["TL_APPROVAL_MONTHS"] if months is None else months
+    limit = today - relativedelta(months=months)
+    return with_review_status(
+        cases_visible_to(user, today=today)
+        .filter(state=CaseState.ACTIVE, admitted_on__lt=limit)
+        .select_related("client", "fallmanager")
+        .order_by("admitted_on", "pk")
+    )
+
+
+# --- reminders ------------------------------------------------------------------------------------------------
+
+
+def reminders_for(*, user, include_done: bool = False) -> QuerySet[Reminder]:
+    """The user's own reminders (everyone sees only their own), soonest due first."""
+    if not user.is_authenticated:
+        return Reminder.objects.none()
+    # A case that left the user's scope (transfer, substitution ended) no longer shows (DP-1).
+    in_scope = cases_visible_to(user).values("pk")
+    qs = Reminder.objects.filter(Q(case__isnull=True) | Q(case__in=in_scope), recipient=user)
+    if not include_done:
+        qs = qs.filter(done_at__isnull=True)
+    return qs.select_related("case", "client").order_by("due_on", "pk")
+
+
+def open_reminder_count(*, user) -> int:
+    return Reminder.objects.filter(recipient=user, done_at__isnull=True).count()

@@ -1,0 +1,42 @@
+"""The case page section of the reviews app: the case's reviews with their state, and the document /
+acknowledge / decide forms for the person who may act (REV-1..4)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from cases.choices import CaseState
+from cases.models import _is_case_fm, _is_case_tl
+from org.choices import Role
+from reviews import selectors, services
+from reviews.views import review_item_context
+
+
+def sections(*, case, user, today: datetime.date) -> list[dict]:
+    if user.role not in (Role.FALLMANAGER, Role.TEAMLEITUNG, Role.BEREICHSLEITUNG) or not case.admitted_on:
+        return []
+    if case.state not in (CaseState.ACTIVE, CaseState.CLOSED):
+        return []
+    is_fm, is_tl = _is_case_fm(case, user), _is_case_tl(case, user)
+    services.reviews_ensure_for_case(case=case, today=today)
+    reviews = selectors.case_reviews(case=case, today=today, include_upcoming=True)
+    items = [
+        review_item_context(
+            review=r,
+            user=user,
+            today=today,
+            can_document=is_fm and case.state == CaseState.ACTIVE,
+            can_decide=is_tl,
+        )
+        for r in reviews
+    ]
+    return [
+        {
+            "title": _("Fortführungsprüfungen"),
+            "template": "reviews/case_section.html",
+            "context": {"items": items, "months": [6, 12, 18, 24, 30, 36]},
+            "order": 40,
+        }
+    ]

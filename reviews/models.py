@@ -1,0 +1,217 @@
+"""Continuation reviews (DOMAIN REV-1..5), reminders (REV-6, CLR-2, PLAN-3, ACC-4) and the e-mail digest."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+
+from reviews.choices import ReminderKind, ReviewDecision, ReviewGate, ReviewState
+
+
+def _guard(message: str):
+    def wrap(func):
+        func.message = message
+        return func
+
+    return wrap
+
+
+@_guard(
+    _("Nur bei Prüfungen nach 12 und 18 Monaten nimmt die Teamleitung die Entscheidung zur Kenntnis (REV-2).")
+)
+def _needs_acknowledgement(review: Review) -> bool:
+    return review.gate == ReviewGate.INFORM_TEAMLEITUNG
+
+
+class Review(FSMModelMixin, models.Model):
+    """One continuation review of one case at 6, 12, 18, 24, 30 or 36 months after admission.
+
+    The gate follows from the month (REV-1..4). States:
+    `due` → `documented` (6, 36 and every decision "end") → `acknowledged` (12, 18: REV-2);
+    `due` → `approval_pending` (24, 30 with "continue") → `approved` / `declined` (REV-3).
+    Rows are created set-based by the daily job (and on demand when a case's reviews are listed)."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="reviews", verbose_name=_("Fall")
+    )
+    month = models.PositiveSmallIntegerField(_("Monat"))
+    due_on = models.DateField(_("fällig am"))
+    gate = models.CharField(_("Stufe"), max_length=24, choices=ReviewGate.choices)
+    state = FSMField(
+        _("Status"), max_length=20, default=ReviewState.DUE, choices=ReviewState.choices, protected=True
+    )
+    decision = models.CharField(_("Entscheidung"), max_length=10, choices=ReviewDecision.choices, blank=True)
+    reasons = models.TextField(_("Gründe für die Fortführung"), blank=True)
+    prognosis = models.TextField(_("Prognose"), blank=True)
+    documented_on = models.DateField(_("dokumentiert am"), null=True, blank=True)
+    documented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    teamleitung_comment = models.TextField(_("Kommentar der Teamleitung"), blank=True)
+    teamleitung_on = models.DateField(_("Teamleitung am"), null=True, blank=True)
+    teamleitung_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name = _("Fortführungsprüfung")
+        verbose_name_plural = _("Fortführungsprüfungen")
+        ordering = ["case", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "month"], name="review_once_per_case_month"),
+            models.CheckConstraint(condition=Q(month__in=[6, 12, 18, 24, 30, 36]), name="review_month_valid"),
+        ]
+        indexes = [
+            # Undocumented reviews by due date: review_due / review_overdue reminders, FM inbox.
+            models.Index(fields=["due_on"], condition=Q(state="due"), name="review_open_due_idx"),
+            # Work waiting for a Teamleitung (REV-2, REV-3): the TL inbox.
+            models.Index(
+                fields=["state"],
+                condition=Q(state__in=["documented", "approval_pending"]),
+                name="review_tl_todo_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prüfung {self.month} Monate – Fall {self.case_id}"
+
+    @property
+    def waits_for_teamleitung(self) -> bool:
+        return self.state == ReviewState.APPROVAL_PENDING or (
+            self.state == ReviewState.DOCUMENTED and self.gate == ReviewGate.INFORM_TEAMLEITUNG
+        )
+
+    # --- transitions: called only from reviews.services (lock, permission, input, log) --------------
+    @transition(
+        field=state,
+        source=ReviewState.DUE,
+        target=RETURN_VALUE(ReviewState.DOCUMENTED, ReviewState.APPROVAL_PENDING),
+    )
+    def document(self, *, on, by, reasons: str, prognosis: str, decision: str) -> str:
+        self.reasons = reasons
+        self.prognosis = prognosis
+        self.decision = decision
+        self.documented_on = on
+        self.documented_by = by
+        if self.gate == ReviewGate.TEAMLEITUNG_APPROVAL and decision == ReviewDecision.CONTINUE:
+            return ReviewState.APPROVAL_PENDING  # REV-3
+        return ReviewState.DOCUMENTED
+
+    @transition(
+        field=state,
+        source=ReviewState.DOCUMENTED,
+        target=ReviewState.ACKNOWLEDGED,
+        conditions=[_needs_acknowledgement],
+    )
+    def acknowledge(self, *, on, by, comment: str) -> None:
+        self.teamleitung_comment = comment
+        self.teamleitung_on = on
+        self.teamleitung_by = by
+
+    @transition(field=state, source=ReviewState.APPROVAL_PENDING, target=ReviewState.APPROVED)
+    def approve(self, *, on, by, comment: str) -> None:
+        self.teamleitung_comment = comment
+        self.teamleitung_on = on
+        self.teamleitung_by = by
+
+    @transition(field=state, source=ReviewState.APPROVAL_PENDING, target=ReviewState.DECLINED)
+    def decline(self, *, on, by, comment: str) -> None:
+        self.teamleitung_comment = comment
+        self.teamleitung_on = on
+        self.teamleitung_by = by
+
+
+class Reminder(models.Model):
+    """A reminder for one person about one due date (REV-6).
+
+    "Once per (case, kind, due date)" is enforced by the database, not by a check in Python: the daily job
+    inserts with `ON CONFLICT DO NOTHING` against these unique constraints, so re-runs, retries and
+    concurrent runs cannot duplicate anything. The recipient is part of the key because some kinds go to
+    several people for the same due date (CLR-2 and REV-4: the FM *and* the TL; ACC-4: every pAp of the
+    site) — each person gets exactly one. Reminders without a case (ACC-4 access checks concern clients
+    not in FM) are unique per (client, kind, due date, recipient) instead."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("für")
+    )
+    kind = models.CharField(_("Art"), max_length=30, choices=ReminderKind.choices)
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("Fall"),
+    )
+    client = models.ForeignKey(
+        "cases.Client", on_delete=models.CASCADE, related_name="+", verbose_name=_("Kund*in")
+    )
+    due_on = models.DateField(_("fällig am"))
+    created_on = models.DateField(_("erstellt am"))
+    created_at = models.DateTimeField(db_default=Now())
+    done_at = models.DateTimeField(_("erledigt am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Erinnerung")
+        verbose_name_plural = _("Erinnerungen")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "due_on", "recipient"],
+                condition=Q(case__isnull=False),
+                name="reminder_once_per_case_kind_due",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "kind", "due_on", "recipient"],
+                condition=Q(case__isnull=True),
+                name="reminder_once_per_client_kind_due",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "due_on"], condition=Q(done_at__isnull=True), name="reminder_open_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.due_on:%d.%m.%Y})"
+
+
+class ReminderDigest(models.Model):
+    """The daily e-mail digest sent to one person on one day: the unique constraint makes it once a day."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    reminder_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name = _("Erinnerungs-Zusammenfassung")
+        verbose_name_plural = _("Erinnerungs-Zusammenfassungen")
+        constraints = [models.UniqueConstraint(fields=["recipient", "sent_on"], name="digest_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.sent_on:%d.%m.%Y}"
+
+
+class DailyJobRun(models.Model):
+    """A log line per run of the daily jobs (what was created as of which date); not used as a watermark —
+    every run derives its work from the data, so a missed day is caught up by the next run."""
+
+    on = models.DateField(_("Stichtag"))
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("Lauf der täglichen Jobs")
+        verbose_name_plural = _("Läufe der täglichen Jobs")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.on:%d.%m.%Y}: {self.counts}"

@@ -1,0 +1,657 @@
+"""Writes of the reviews app: the review gates (REV-1..4), the daily jobs (reviews and reminders,
+REV-6, CLR-2, PLAN-3, ACC-4), the e-mail digest and the periodic access check record (ACC-4).
+
+Concurrency: review actions lock the review row (`select_for_update`) before checking its state;
+"only once" is a unique constraint (review per case and month, reminder per due date and recipient,
+digest per person and day), and the daily job inserts set-based with `ON CONFLICT DO NOTHING`, so
+re-runs, retries and concurrent runs create nothing twice."""
+
+# The daily job's SQL is composed from constants only (settings integers, enum codes, the plans table
+# name from the model registry); every value from outside goes in as a query parameter.
+# ruff: noqa: S608
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+
+from django.apps import apps
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import OPEN_STATES, CaseState
+from cases.models import Case, Client, _is_case_fm, _is_case_tl
+from catalog.models import ACCESS_KEY_GROUPS
+from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
+from org.choices import Role
+from reviews.choices import ReminderKind, ReviewDecision, ReviewGate, ReviewState
+from reviews.models import DailyJobRun, Reminder, Review
+from reviews.selectors import gate_for_month, review_months
+
+logger = logging.getLogger("fallmanagement.reviews")
+
+MAX_TEXT = 10_000
+# Lower bound of due dates meaning "all of them".
+FULL_SCAN = datetime.date(1900, 1, 1)
+# Overlap with the previous run's window (clock skew, a run committed while another started).
+WINDOW_OVERLAP_DAYS = 3
+
+
+# --- small helpers ------------------------------------------------------------------------------------------
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def _text(value, field: str, label: str, *, required: bool) -> str:
+    """Shape check for free text: a string, not too long; required when asked. Never a 500."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(
+            _("%(label)s muss ein Text sein.") % {"label": label},
+            fields={field: [_("Bitte einen Text angeben.")]},
+        )
+    text = value.strip()
+    if required and not text:
+        raise InvalidInput(
+            _("%(label)s ist erforderlich.") % {"label": label},
+            fields={field: [_("Dieses Feld ist erforderlich.")]},
+        )
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(
+            _("%(label)s ist zu lang.") % {"label": label},
+            fields={field: [_("Höchstens %(n)s Zeichen.") % {"n": MAX_TEXT}]},
+        )
+    return text
+
+
+def _lock_review(review: Review | int) -> Review:
+    pk = review.pk if isinstance(review, Review) else review
+    return (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("case", "case__fallmanager", "case__client")
+        .get(pk=pk)
+    )
+
+
+def enqueue_on_commit(task, **kwargs) -> None:
+    """`task.delay_on_commit(**kwargs)`, but a broker that is down or hung never breaks the request:
+    the web transaction is already committed when this runs, publishing is bounded by the broker
+    timeouts in settings (2 s), and a failure is logged instead of raised. The daily job re-derives
+    everything from the database, so nothing is lost for good."""
+
+    def send() -> None:
+        try:
+            task.apply_async(kwargs=kwargs, retry=False)
+        except Exception:  # kombu.OperationalError, redis errors, socket timeouts: all transient here
+            logger.exception(
+                "Aufgabe %s konnte nicht eingereiht werden (Broker nicht erreichbar).", task.name
+            )
+
+    transaction.on_commit(send)
+
+
+# --- review gates (REV-1..4) -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reviews_ensure_for_case(*, case: Case, today: datetime.date) -> int:
+    """Create the missing review rows of one active case up to `today` (one statement). The daily job
+    does this for all cases; listing a case's reviews calls it so the list never waits for the job."""
+    if case.state != CaseState.ACTIVE or not case.admitted_on:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _review_insert_sql(single_case=True), {"horizon": today, "since": FULL_SCAN, "case_id": case.pk}
+        )
+        return cursor.rowcount
+
+
+@transaction.atomic
+def review_document(
+    *,
+    review: Review,
+    acting_user,
+    reasons: str,
+    prognosis: str,
+    decision: str,
+    today: datetime.date | None = None,
+) -> Review:
+    """REV-1: the case's FM (or her substitute, SUB-1) documents the reasons for continuation and the
+    prognosis, or decides to end the case. 12/18 months then wait for the TL's acknowledgement (REV-2),
+    24/30 months with "continue" for her approval (REV-3); at 36 months "continue" is refused (REV-4)."""
+    today = _today(today)
+    locked = _lock_review(review)
+    if not _is_case_fm(locked.case, acting_user):
+        raise NotPermitted(
+            _("Nur die zuständige Fallmanager*in dokumentiert die Fortführungsprüfung (REV-1).")
+        )
+    if locked.state != ReviewState.DUE:
+        raise Conflict(
+            _("Diese Fortführungsprüfung ist bereits dokumentiert (Status: %(state)s).")
+            % {"state": locked.get_state_display()},
+            code="transition_not_allowed",
+        )
+    if locked.case.state != CaseState.ACTIVE:
+        raise Conflict(_("Der Fall ist nicht (mehr) im Fallmanagement."), code="transition_not_allowed")
+    lead = datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"])
+    if locked.due_on > today + lead:
+        raise Conflict(
+            _("Diese Prüfung ist erst ab %(date)s fällig.")
+            % {"date": (locked.due_on - lead).strftime("%d.%m.%Y")},
+            code="transition_not_allowed",
+        )
+    if not isinstance(decision, str) or decision not in ReviewDecision.values:
+        raise InvalidInput(
+            _("Bitte entscheiden Sie: fortführen oder beenden."),
+            fields={"decision": [_("Erlaubt: continue, end.")]},
+        )
+    if decision == ReviewDecision.CONTINUE and locked.gate == ReviewGate.FINAL:
+        raise Conflict(
+            _("Nach 36 Monaten ist keine Verlängerung möglich; der Fall ist zu beenden (REV-4)."),
+            code="max_duration_reached",
+            fields={"decision": [_("Nach 36 Monaten nur „beenden“ möglich.")]},
+        )
+    if (
+        decision == ReviewDecision.CONTINUE
+        and Review.objects.filter(case_id=locked.case_id, state=ReviewState.DECLINED).exists()
+    ):
+        raise Conflict(
+            _("Die Teamleitung hat die Fortführung abgelehnt; der Fall ist zu beenden (REV-3)."),
+            code="transition_not_allowed",
+        )
+    continuing = decision == ReviewDecision.CONTINUE
+    reasons = _text(
+        reasons,
+        "reasons",
+        _("Die Begründung der Fortführung") if continuing else _("Die Begründung der Beendigung"),
+        required=True,
+    )
+    prognosis = _text(prognosis, "prognosis", _("Die Prognose"), required=continuing)
+    locked.document(on=today, by=acting_user, reasons=reasons, prognosis=prognosis, decision=decision)
+    locked.save(update_fields=["state", "reasons", "prognosis", "decision", "documented_on", "documented_by"])
+    if locked.waits_for_teamleitung:
+        from reviews.tasks import notify_teamleitung
+
+        enqueue_on_commit(notify_teamleitung, review_id=locked.pk)
+    return locked
+
+
+def _check_teamleitung(review: Review, acting_user) -> None:
+    if not _is_case_tl(review.case, acting_user):
+        raise NotPermitted(_("Nur die Teamleitung der Fallmanager*in entscheidet hier (REV-2, REV-3)."))
+
+
+@transaction.atomic
+def review_acknowledge(
+    *, review: Review, acting_user, comment: str = "", today: datetime.date | None = None
+) -> Review:
+    """REV-2: the TL takes note of the continuation decision at 12 and 18 months."""
+    today = _today(today)
+    locked = _lock_review(review)
+    _check_teamleitung(locked, acting_user)
+    if locked.gate != ReviewGate.INFORM_TEAMLEITUNG or locked.state != ReviewState.DOCUMENTED:
+        raise Conflict(
+            _("Zur Kenntnisnahme steht nur eine dokumentierte Prüfung nach 12 oder 18 Monaten an (REV-2)."),
+            code="transition_not_allowed",
+        )
+    comment = _text(comment, "comment", _("Der Kommentar"), required=False)
+    locked.acknowledge(on=today, by=acting_user, comment=comment)
+    locked.save(update_fields=["state", "teamleitung_comment", "teamleitung_on", "teamleitung_by"])
+    return locked
+
+
+@transaction.atomic
+def review_decide(
+    *, review: Review, acting_user, approve: bool, comment: str = "", today: datetime.date | None = None
+) -> Review:
+    """REV-3: the TL approves or declines continuation at 24 and 30 months. Declined → the case must be
+    closed (continuation `not_allowed`); a decline needs a reason."""
+    today = _today(today)
+    if not isinstance(approve, bool):
+        raise InvalidInput(
+            _("Bitte entscheiden Sie: zustimmen oder ablehnen."), fields={"approve": [_("Ja oder nein.")]}
+        )
+    locked = _lock_review(review)
+    _check_teamleitung(locked, acting_user)
+    if locked.state != ReviewState.APPROVAL_PENDING:
+        if locked.gate == ReviewGate.TEAMLEITUNG_APPROVAL and locked.state == ReviewState.DUE:
+            raise Conflict(
+                _("Die Fallmanager*in hat diese Prüfung noch nicht dokumentiert."),
+                code="transition_not_allowed",
+            )
+        raise Conflict(
+            _("Hier steht keine Zustimmung der Teamleitung aus (Status: %(state)s).")
+            % {"state": locked.get_state_display()},
+            code="transition_not_allowed",
+        )
+    comment = _text(comment, "comment", _("Die Begründung der Ablehnung"), required=not approve)
+    if approve:
+        locked.approve(on=today, by=acting_user, comment=comment)
+    else:
+        locked.decline(on=today, by=acting_user, comment=comment)
+    locked.save(update_fields=["state", "teamleitung_comment", "teamleitung_on", "teamleitung_by"])
+    from reviews.tasks import notify_fallmanager
+
+    enqueue_on_commit(notify_fallmanager, review_id=locked.pk)
+    return locked
+
+
+# --- reminders of one person -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminder_mark_done(*, reminder: Reminder, acting_user) -> Reminder:
+    """Only the recipient marks her reminder done (others get 404 from the selector already)."""
+    locked = Reminder.objects.select_for_update().get(pk=reminder.pk)
+    if locked.recipient_id != acting_user.pk:
+        raise NotPermitted(_("Das ist nicht Ihre Erinnerung."))
+    if locked.done_at is None:
+        locked.done_at = timezone.now()
+        locked.save(update_fields=["done_at"])
+    return locked
+
+
+@transaction.atomic
+def client_access_check_record(*, client: Client, acting_user, result: str, on: datetime.date) -> Client:
+    """ACC-4: the pAp documents the periodic check whether to refer (again); the next one is due 6 months
+    later (the daily job derives it from `access_checked_on`). Open access-check reminders of this client
+    are done."""
+    if not acting_user.has_role(Role.PAP):
+        raise NotPermitted(_("Die regelmäßige Zugangsprüfung dokumentiert die pAp (ACC-4)."))
+    if not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
+        raise InvalidInput(_("Bitte ein gültiges Datum angeben."), fields={"on": [_("Ungültiges Datum.")]})
+    if on > timezone.localdate():
+        raise InvalidInput(
+            _("Das Datum der Prüfung darf nicht in der Zukunft liegen."),
+            fields={"on": [_("Liegt in der Zukunft.")]},
+        )
+    result = _text(result, "result", _("Das Ergebnis der Zugangsprüfung"), required=True)
+    locked = Client.objects.select_for_update().get(pk=client.pk)
+    locked.access_checked_on = on
+    locked.access_check_result = result
+    locked.save(update_fields=["access_checked_on", "access_check_result"])
+    Reminder.objects.filter(
+        client=locked,
+        case__isnull=True,
+        kind=ReminderKind.ACCESS_CHECK_DUE,
+        done_at__isnull=True,
+        due_on__lte=on + datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"]),
+    ).update(done_at=timezone.now())
+    return locked
+
+
+# --- the daily jobs (set-based SQL) --------------------------------------------------------------------------------
+#
+# One INSERT … SELECT … ON CONFLICT DO NOTHING per reminder kind, and one for the review rows: the number
+# of statements does not depend on the number of cases. `NOT EXISTS` pre-filters existing rows with an
+# anti-join (cheap in bulk); `ON CONFLICT` against the unique constraints keeps concurrent runs correct.
+# Every statement derives its work from the data as of `on`, so a missed day is caught up by the next run.
+
+
+def _months_values() -> str:
+    # Integers and gate codes from settings/enums only — no user input reaches this SQL text.
+    return ", ".join(f"({int(m)}, '{gate_for_month(m)}')" for m in review_months())
+
+
+def _review_insert_sql(*, single_case: bool = False) -> str:
+    """Review rows of active cases whose due date (admission + n calendar months) is on or before the
+    horizon. The first `admitted_on` bound is a sargable superset (month-end clamping differs by at most
+    3 days) so PostgreSQL can use the (state, admitted_on) index; the second is the exact rule."""
+    where_case = "AND c.id = %(case_id)s" if single_case else ""
+    return f"""
+        INSERT INTO reviews_review
+            (case_id, month, due_on, gate, state, decision, reasons, prognosis, teamleitung_comment, created_at)
+        SELECT c.id, m.month, (c.admitted_on + make_interval(months => m.month))::date, m.gate, 'due', '', '', '',
+               '', now()
+        FROM cases_case c
+        CROSS JOIN (VALUES {_months_values()}) AS m(month, gate)
+        WHERE c.state = 'active' AND c.admitted_on IS NOT NULL {where_case}
+          AND c.admitted_on <= (%(horizon)s::date - make_interval(months => m.month) + interval '3 days')::date
+          AND (c.admitted_on + make_interval(months => m.month))::date <= %(horizon)s::date
+          AND c.admitted_on >= (%(since)s::date - make_interval(months => m.month) - interval '3 days')::date
+          AND (c.admitted_on + make_interval(months => m.month))::date >= %(since)s::date
+          AND NOT EXISTS (SELECT 1 FROM reviews_review r WHERE r.case_id = c.id AND r.month = m.month)
+        ON CONFLICT (case_id, month) DO NOTHING
+    """
+
+
+def _case_reminder_sql(source: str) -> str:
+    """Fan a source of (case_id, client_id, fallmanager_id, due_on, notify_tl) out to its recipients —
+    the FM, plus the active TLs of the FM's team where `notify_tl` — and insert what is missing."""
+    return f"""
+        WITH src AS ({source}),
+        rcp AS (
+            SELECT s.case_id, s.client_id, s.due_on, s.fallmanager_id AS recipient_id FROM src s
+            UNION
+            SELECT s.case_id, s.client_id, s.due_on, tl.staff_id
+            FROM src s
+            JOIN org_staff f ON f.id = s.fallmanager_id
+            JOIN org_team_leads tl ON tl.team_id = f.team_id
+            JOIN org_staff t ON t.id = tl.staff_id AND t.is_active
+            WHERE s.notify_tl
+        )
+        INSERT INTO reviews_reminder (recipient_id, kind, case_id, client_id, due_on, created_on, created_at)
+        SELECT r.recipient_id, %(kind)s, r.case_id, r.client_id, r.due_on, %(on)s, now()
+        FROM rcp r
+        WHERE NOT EXISTS (
+            SELECT 1 FROM reviews_reminder x
+            WHERE x.case_id = r.case_id AND x.kind = %(kind)s AND x.due_on = r.due_on AND x.recipient_id = r.recipient_id
+        )
+        ON CONFLICT DO NOTHING
+    """
+
+
+def _sources(agreement_table: str | None) -> dict[str, str]:
+    """Per reminder kind: which (case, due date) pairs need one as of `on` (params: on, horizon)."""
+    fm = settings.FM
+    tl_from = int(fm["TL_APPROVAL_MONTHS"])  # REV-3: the TL takes part in every review after 24 months
+    clearing = f"make_interval(months => {int(fm['CLEARING_MAX_MONTHS'])})"
+    max_months = f"make_interval(months => {int(fm['MAX_MONTHS'])})"
+    review_src = """
+        SELECT c.id AS case_id, c.client_id, c.fallmanager_id, r.due_on, r.month >= {tl_from} AS notify_tl
+        FROM reviews_review r JOIN cases_case c ON c.id = r.case_id
+        WHERE r.state = 'due' AND c.state = 'active' AND {cond}
+    """
+    clearing_src = f"""
+        SELECT c.id AS case_id, c.client_id, c.fallmanager_id,
+               (c.clearing_started_on + {clearing})::date AS due_on, {{notify}} AS notify_tl
+        FROM cases_case c
+        WHERE c.state = 'clearing' AND c.clearing_started_on IS NOT NULL AND {{cond}}
+    """
+    sources = {
+        # REV-6: from 14 days before the due date until it …
+        ReminderKind.REVIEW_DUE: review_src.format(
+            tl_from=tl_from, cond="r.due_on >= %(on)s AND r.due_on <= %(horizon)s"
+        ),
+        # … and from the day after it while the review is not documented.
+        ReminderKind.REVIEW_OVERDUE: review_src.format(tl_from=tl_from, cond="r.due_on < %(on)s"),
+        # CLR-2: clearing ends at the latest 2 calendar months after it started; overdue → FM and TL.
+        ReminderKind.CLEARING_DUE: clearing_src.format(
+            notify="false",
+            cond=f"(c.clearing_started_on + {clearing})::date BETWEEN %(on)s AND %(horizon)s",
+        ),
+        ReminderKind.CLEARING_OVERDUE: clearing_src.format(
+            notify="true", cond=f"(c.clearing_started_on + {clearing})::date < %(on)s"
+        ),
+        # REV-4: an active case at 36 months or more is escalated to FM and TL.
+        ReminderKind.MAX_DURATION_REACHED: f"""
+            SELECT c.id AS case_id, c.client_id, c.fallmanager_id,
+                   (c.admitted_on + {max_months})::date AS due_on, true AS notify_tl
+            FROM cases_case c
+            WHERE c.state = 'active' AND c.admitted_on IS NOT NULL
+              AND c.admitted_on <= (%(on)s::date - {max_months} + interval '3 days')::date
+              AND (c.admitted_on + {max_months})::date <= %(on)s
+        """,
+    }
+    if agreement_table:
+        # PLAN-3: the current agreement (not waived, not superseded) is reviewed at the latest by review_due_on.
+        sources[ReminderKind.AGREEMENT_REVIEW_DUE] = f"""
+            SELECT c.id AS case_id, c.client_id, c.fallmanager_id, a.review_due_on AS due_on, false AS notify_tl
+            FROM {agreement_table} a JOIN cases_case c ON c.id = a.case_id
+            WHERE a.waived = false AND a.superseded_on IS NULL AND a.review_due_on <= %(horizon)s
+              AND c.state = 'active'
+        """
+    return sources
+
+
+def _access_check_sql() -> str:
+    """ACC-4: clients who meet the need/forecast part of ACC-1 and have no open case are checked every 6
+    months by the pAps of their site; due = last check (or creation) + 6 months."""
+    open_states = ", ".join(f"'{s.value}'" for s in OPEN_STATES)
+    key_groups = ", ".join(f"'{g.value}'" for g in ACCESS_KEY_GROUPS)
+    months = f"make_interval(months => {int(settings.FM['ACCESS_CHECK_MONTHS'])})"
+    min_needs = int(settings.FM["ACCESS_MIN_NEEDS"])
+    return f"""
+        WITH needy AS (
+            SELECT cn.client_id
+            FROM cases_clientneed cn JOIN catalog_need n ON n.id = cn.need_id
+            WHERE cn.status = 'open' AND n.active AND n.key_group IN ({key_groups})
+            GROUP BY cn.client_id
+            HAVING count(*) >= {min_needs}
+        ), eligible AS (
+            SELECT d.client_id, d.site_id, d.due_on
+            FROM (
+                SELECT cl.id AS client_id, cl.site_id,
+                       (COALESCE(cl.access_checked_on, (cl.created_at AT TIME ZONE %(tz)s)::date) + {months})::date
+                       AS due_on
+                FROM cases_client cl JOIN needy ON needy.client_id = cl.id
+                WHERE cl.integration_expected_within_12_months = false AND cl.anonymised_on IS NULL
+            ) d
+            WHERE d.due_on <= %(horizon)s
+              AND NOT EXISTS (
+                  SELECT 1 FROM cases_case c WHERE c.client_id = d.client_id AND c.state IN ({open_states})
+              )
+        )
+        INSERT INTO reviews_reminder (recipient_id, kind, case_id, client_id, due_on, created_on, created_at)
+        SELECT p.id, %(kind)s, NULL, e.client_id, e.due_on, %(on)s, now()
+        FROM eligible e
+        JOIN org_team t ON t.site_id = e.site_id
+        JOIN org_staff p ON p.team_id = t.id AND p.role = 'pap' AND p.is_active
+        WHERE NOT EXISTS (
+            SELECT 1 FROM reviews_reminder x
+            WHERE x.case_id IS NULL AND x.client_id = e.client_id AND x.kind = %(kind)s
+              AND x.due_on = e.due_on AND x.recipient_id = p.id
+        )
+        ON CONFLICT DO NOTHING
+    """
+
+
+def _agreement_table() -> str | None:
+    """plans.Agreement(case, review_due_on, waived, superseded_on) if the plans app provides it."""
+    if not apps.is_installed("plans"):
+        return None
+    try:
+        model = apps.get_model("plans", "Agreement")
+    except LookupError:
+        return None
+    names = {f.attname for f in model._meta.concrete_fields}
+    if not {"case_id", "review_due_on", "waived", "superseded_on"} <= names:
+        return None
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _review_window_start(*, on: datetime.date) -> datetime.date:
+    """Review rows up to (last run + lead days) exist already — a run creates all rows due up to its
+    horizon in one transaction — so a run only needs due dates from there on (with an overlap). Without an
+    earlier run (or for a date before it) every due date is considered. Rows of cases admitted with a date
+    further back than that window (legacy import, late recording) are created when the case's reviews are
+    read (`reviews_ensure_for_case`); `case_review_status` never depends on the rows existing."""
+    last = DailyJobRun.objects.filter(on__lte=on).order_by("-on").values_list("on", flat=True).first()
+    if last is None:
+        return FULL_SCAN
+    lead = datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"] - WINDOW_OVERLAP_DAYS)
+    return last + lead
+
+
+@transaction.atomic
+def reviews_and_reminders_create(*, on: datetime.date) -> dict[str, int]:
+    """Create all review rows and reminders due as of `on` (idempotent; one statement per kind)."""
+    horizon = on + datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"])
+    params = {"on": on, "horizon": horizon, "tz": settings.TIME_ZONE, "since": _review_window_start(on=on)}
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        # Short set-based statements: JIT compilation would cost more than it saves.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(_review_insert_sql(), params)
+        counts["reviews"] = cursor.rowcount
+        for kind, source in _sources(_agreement_table()).items():
+            cursor.execute(_case_reminder_sql(source), {**params, "kind": kind.value})
+            counts[kind.value] = cursor.rowcount
+        cursor.execute(_access_check_sql(), {**params, "kind": ReminderKind.ACCESS_CHECK_DUE.value})
+        counts[ReminderKind.ACCESS_CHECK_DUE.value] = cursor.rowcount
+    counts.setdefault(ReminderKind.AGREEMENT_REVIEW_DUE.value, 0)
+    return counts
+
+
+@transaction.atomic
+def reminder_digests_send(*, on: datetime.date) -> int:
+    """One e-mail per person with open reminders, at most once per day (`ReminderDigest` unique per
+    person and day). Claim and send in one transaction: if sending fails, the claim is rolled back and
+    the next run sends it. Queries do not depend on the number of people or reminders."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO reviews_reminderdigest (recipient_id, sent_on, reminder_count, created_at)
+            SELECT m.recipient_id, %(on)s, count(*), now()
+            FROM reviews_reminder m JOIN org_staff s ON s.id = m.recipient_id
+            WHERE m.done_at IS NULL AND s.is_active AND s.email <> ''
+            GROUP BY m.recipient_id
+            ON CONFLICT (recipient_id, sent_on) DO NOTHING
+            RETURNING recipient_id
+            """,
+            {"on": on},
+        )
+        recipients = [row[0] for row in cursor.fetchall()]
+        if not recipients:
+            return 0
+        cursor.execute(
+            """
+            SELECT recipient_id, kind, count(*) FROM reviews_reminder
+            WHERE done_at IS NULL AND recipient_id = ANY(%(ids)s) GROUP BY recipient_id, kind
+            """,
+            {"ids": recipients},
+        )
+        per_kind: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for recipient_id, kind, count in cursor.fetchall():
+            per_kind[recipient_id].append((str(ReminderKind(kind).label), count))
+        cursor.execute(
+            "SELECT id, email, first_name, last_name, username FROM org_staff WHERE id = ANY(%(ids)s)",
+            {"ids": recipients},
+        )
+        people = cursor.fetchall()
+    messages = []
+    template = get_template("reviews/digest_email.txt")  # parsed once, not per person
+    for staff_id, email, first_name, last_name, username in people:
+        body = template.render(
+            {
+                "name": f"{first_name} {last_name}".strip() or username,
+                "kinds": sorted(per_kind[staff_id]),
+                "on": on,
+            },
+        )
+        messages.append(
+            EmailMessage(
+                subject=_("Fallmanagement: Ihre offenen Erinnerungen am %(date)s")
+                % {"date": on.strftime("%d.%m.%Y")},
+                body=body,
+                to=[email],
+            )
+        )
+    get_connection().send_messages(messages)
+    return len(messages)
+
+
+def daily_jobs_run(*, on: datetime.date, send_digests: bool = True) -> dict[str, int]:
+    """The daily jobs as of `on` (the Berlin local date): review rows, reminders of every kind, then the
+    e-mail digests. Idempotent: a second run for the same date creates nothing. Reviews and reminders
+    commit together; the digests commit separately, so a mail server failure loses no reminder."""
+    if not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
+        raise InvalidInput(_("Bitte ein gültiges Datum angeben."), fields={"on": [_("Ungültiges Datum.")]})
+    started = timezone.now()
+    counts = reviews_and_reminders_create(on=on)
+    counts["digests"] = reminder_digests_send(on=on) if send_digests else 0
+    DailyJobRun.objects.create(on=on, started_at=started, finished_at=timezone.now(), counts=counts)
+    logger.info("Tägliche Jobs zum %s: %s", on.isoformat(), counts)
+    return counts
+
+
+def review_waiting_recipients(*, review: Review) -> list:
+    """Active TLs of the review's FM's team (for the notification on commit)."""
+    team_id = review.case.fallmanager.team_id
+    if team_id is None:
+        return []
+    from org.models import Staff
+
+    return list(
+        Staff.objects.filter(led_teams=team_id, role=Role.TEAMLEITUNG, is_active=True).exclude(email="")
+    )
+
+
+def review_notify_teamleitung(*, review_id: int) -> int:
+    """E-mail the TLs that a review waits for their acknowledgement or approval (idempotent enough: it is
+    only a notice; the TL inbox is the source of truth)."""
+    review = Review.objects.select_related("case", "case__fallmanager").filter(pk=review_id).first()
+    if review is None or not review.waits_for_teamleitung:
+        return 0
+    recipients = review_waiting_recipients(review=review)
+    if not recipients:
+        return 0
+    subject = (
+        _("Zustimmung zur Fortführung erbeten (Fall %(id)s)")
+        if review.state == ReviewState.APPROVAL_PENDING
+        else _("Fortführungsentscheidung zur Kenntnis (Fall %(id)s)")
+    ) % {"id": review.case_id}
+    body = _(
+        "Eine Fortführungsprüfung nach %(month)s Monaten wartet in Ihrem Eingang auf Sie. "
+        "Namen und Inhalte sehen Sie nach der Anmeldung im Fallmanagement."
+    ) % {"month": review.month}
+    return get_connection().send_messages(
+        [EmailMessage(subject=subject, body=body, to=[s.email]) for s in recipients]
+    )
+
+
+def review_notify_fallmanager(*, review_id: int) -> int:
+    """E-mail the FM the TL's decision on a continuation (no personal data in the mail)."""
+    review = Review.objects.select_related("case", "case__fallmanager").filter(pk=review_id).first()
+    if review is None or review.state not in (ReviewState.APPROVED, ReviewState.DECLINED):
+        return 0
+    fm = review.case.fallmanager
+    if not fm.email:
+        return 0
+    subject = _("Entscheidung der Teamleitung zur Fortführung (Fall %(id)s): %(state)s") % {
+        "id": review.case_id,
+        "state": review.get_state_display(),
+    }
+    return get_connection().send_messages(
+        [EmailMessage(subject=subject, body=_("Details sehen Sie im Fallmanagement."), to=[fm.email])]
+    )
+
+
+def parse_month(value: str | None, *, today: datetime.date) -> datetime.date:
+    """'YYYY-MM' → first day of that month; None → the previous month (the monthly job runs on the 1st)."""
+    if value is None:
+        first = today.replace(day=1)
+        return (first - datetime.timedelta(days=1)).replace(day=1)
+    try:
+        year, month = (int(part) for part in str(value).split("-"))
+        return datetime.date(year, month, 1)
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            _("Bitte den Monat als JJJJ-MM angeben."), fields={"month": [_("Format JJJJ-MM.")]}
+        ) from None
+
+
+def monthly_report_run(*, month: str | None = None, today: datetime.date | None = None) -> str:
+    """REP-1: build the monthly report through `reporting.services.monthly_report_build` (shared by the
+    beat task and `build_monthly_report`). Returns the month built (ISO date of its first day)."""
+    first = parse_month(month, today=_today(today))
+    try:
+        from reporting.services import monthly_report_build
+    except ImportError as exc:
+        raise RuntimeError(
+            "reporting.services.monthly_report_build fehlt – der Monatsbericht kann nicht erstellt werden."
+        ) from exc
+    monthly_report_build(month=first)
+    return first.isoformat()
+
+
+__all__ = [
+    "client_access_check_record",
+    "daily_jobs_run",
+    "enqueue_on_commit",
+    "monthly_report_run",
+    "reminder_digests_send",
+    "reminder_mark_done",
+    "review_acknowledge",
+    "review_decide",
+    "review_document",
+    "reviews_and_reminders_create",
+    "reviews_ensure_for_case",
+]
