@@ -127,9 +127,11 @@ def apply_transition(
     on = effective_date(locked, on, today)
     kwargs = validate(locked, on, today) if validate else {}
     from_state = locked.state
+    before = {f.attname: getattr(locked, f.attname) for f in Case._meta.concrete_fields}
     getattr(locked, method_name)(on=on, **kwargs)
     locked.version += 1
-    locked.save()
+    changed = [name for name, value in before.items() if getattr(locked, name) != value]
+    locked.save(update_fields=[*changed, "updated_at"])
     record_event(
         case=locked, name=event_name or method_name, from_state=from_state, actor=acting_user, on=on, payload=payload
     )
@@ -139,9 +141,9 @@ def apply_transition(
 # --- clients ---------------------------------------------------------------------------------------
 
 
-def _needs_from_codes(codes: Iterable[str]) -> list[Need]:
+def _needs_from_codes(codes: Iterable[str], on: datetime.date) -> list[Need]:
     codes = list(dict.fromkeys(codes))
-    needs = list(Need.objects.filter(code__in=codes, active=True))
+    needs = list(Need.objects.valid_on(on).filter(code__in=codes))
     unknown = sorted(set(codes) - {n.code for n in needs})
     if unknown:
         raise InvalidInput(
@@ -153,7 +155,7 @@ def _needs_from_codes(codes: Iterable[str]) -> list[Need]:
 
 def client_set_needs(*, client: Client, codes: Iterable[str], on: datetime.date) -> None:
     """Make the client's open needs match `codes`; needs already reduced/resolved keep their history."""
-    wanted = {n.code: n for n in _needs_from_codes(codes)}
+    wanted = {n.code: n for n in _needs_from_codes(codes, on)}
     existing = {cn.need.code: cn for cn in client.needs.select_related("need")}
     for code, need in wanted.items():
         if code not in existing:
@@ -161,6 +163,13 @@ def client_set_needs(*, client: Client, codes: Iterable[str], on: datetime.date)
     for code, cn in existing.items():
         if code not in wanted and cn.status == NeedStatus.OPEN:
             cn.delete()
+
+
+def _valid_birth_date(value: datetime.date | None, today: datetime.date) -> datetime.date:
+    require_past_or_today(value, "birth_date", _("Das Geburtsdatum"), today)
+    if value.year < 1900:
+        raise InvalidInput(_("Das Geburtsdatum ist nicht plausibel."), fields={"birth_date": [_("Vor 1900.")]})
+    return value
 
 
 @transaction.atomic
@@ -180,9 +189,7 @@ def client_create(
     today = resolve_today(today)
     if not acting_user.has_role(Role.PAP, Role.FALLMANAGER, Role.TEAMLEITUNG, Role.ADMIN):
         raise NotPermitted(_("Ihre Rolle darf keine Kund*innen anlegen."))
-    require_past_or_today(birth_date, "birth_date", _("Das Geburtsdatum"), today)
-    if birth_date.year < 1900:
-        raise InvalidInput(_("Das Geburtsdatum ist nicht plausibel."), fields={"birth_date": [_("Vor 1900.")]})
+    _valid_birth_date(birth_date, today)
     customer_number = require_text(customer_number, "customer_number", _("Die Kundennummer"), max_length=30)
     if Client.objects.filter(customer_number=customer_number).exists():
         raise InvalidInput(
@@ -216,14 +223,16 @@ def client_create(
 @transaction.atomic
 def client_update(*, client: Client, acting_user, today: datetime.date | None = None, **changes) -> Client:
     today = resolve_today(today)
+    if not acting_user.has_role(Role.PAP, Role.FALLMANAGER, Role.TEAMLEITUNG):
+        raise NotPermitted(_("Ihre Rolle darf Kund*innendaten nicht ändern."))
     client = Client.objects.select_for_update().get(pk=client.pk)
     fields: list[str] = []
-    for name in ("first_name", "last_name"):
+    for name, label in (("first_name", _("Der Vorname")), ("last_name", _("Der Nachname"))):
         if name in changes:
-            setattr(client, name, require_text(changes[name], name, name, max_length=100))
+            setattr(client, name, require_text(changes[name], name, label, max_length=100))
             fields.append(name)
     if "birth_date" in changes:
-        client.birth_date = require_past_or_today(changes["birth_date"], "birth_date", _("Das Geburtsdatum"), today)
+        client.birth_date = _valid_birth_date(changes["birth_date"], today)
         fields.append("birth_date")
     if "site" in changes:
         client.site = changes["site"]
@@ -260,7 +269,7 @@ def case_import(*, acting_user, client: Client, fallmanager, admitted_on: dateti
     if not acting_user.has_role(Role.ADMIN):
         raise NotPermitted(_("Nur die Administration kann Fälle aus dem Altverfahren übernehmen."))
     require_past_or_today(admitted_on, "admitted_on", _("Das Übernahmedatum"), today)
-    if fallmanager.role != Role.FALLMANAGER or not fallmanager.is_active:
+    if fallmanager is None or fallmanager.role != Role.FALLMANAGER or not fallmanager.is_active:
         raise InvalidInput(
             _("Die gewählte Person ist keine aktive Fallmanager*in."),
             fields={"fallmanager": [_("Keine aktive Fallmanager*in.")]},

@@ -147,6 +147,8 @@ def case_refer(
             fields={"referred_on": [_("Liegt vor dem Übergabegespräch.")]},
         )
 
+    if client.cases.filter(state__in=OPEN_STATES).exists():
+        raise Conflict(_("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement (ACC-5)."), code="open_case_exists")
     if needs is not None:
         client_set_needs(client=client, codes=needs, on=referred_on)
     check = client_access_check(client=client)
@@ -182,9 +184,7 @@ def case_refer(
             fields={"individual_decision": [_("Ohne formalen Zugang (ACC-1) ist eine Einzelfallentscheidung nötig (ACC-2).")]},
         )
 
-    # ACC-5: at most one open episode; READ-1/2: readmission lock.
-    if client.cases.filter(state__in=OPEN_STATES).exists():
-        raise Conflict(_("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement (ACC-5)."), code="open_case_exists")
+    # READ-1/2: readmission lock (ACC-5 was checked above, before any write).
     blocked_until = readmission_blocked_until(client=client, individual_decision=bool(decision_reason))
     if blocked_until and referred_on < blocked_until:
         raise Conflict(
@@ -244,11 +244,19 @@ def case_admit(*, case: Case, acting_user, on=None, today=None, expected_version
     """CLR-3 Übernahme: the case becomes active and counts (CAP-1); beyond target is allowed but shown (CAP-3)."""
     from org.selectors import staff_caseload
 
-    load = staff_caseload(staff=case.fallmanager if isinstance(case, Case) else Case.objects.get(pk=case).fallmanager)
+    payload: dict = {}
+
+    def validate(locked, on, today):
+        # Read under the row lock, so the event shows the caseload the admission really changed.
+        load = staff_caseload(staff=locked.fallmanager)
+        payload.update(
+            caseload_before=load.counted, target=load.target, over_target=load.counted + 1 > load.target
+        )
+        return {}
+
     return apply_transition(
         case=case, method_name="admit", acting_user=acting_user, on=on, today=today,
-        expected_version=expected_version,
-        payload={"caseload_before": load.counted, "target": load.target, "over_target": load.counted + 1 > load.target},
+        expected_version=expected_version, validate=validate, payload=payload,
     )
 
 
