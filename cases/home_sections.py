@@ -1,0 +1,144 @@
+"""Start page sections of the case lifecycle (docs/architecture.md "UI composition hooks")."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.choices import OPEN_STATES, CaseState
+from cases.selectors import cases_visible_to
+from org.choices import Role
+from org.models import Staff
+from org.selectors import fallmanagers_with_caseload, staff_caseload
+
+STATE_ORDER = {state.value: index for index, state in enumerate(CaseState)}
+PAP_LIMIT = 200
+
+
+def fm_caseload(*, user, today: datetime.date) -> dict:
+    """FM: counts by state, her open cases with key dates, counted caseload vs target (CAP-1..3, CLR-2)."""
+    from reviews.selectors import case_review_status, with_review_status
+
+    visible = cases_visible_to(user, today=today)
+    counts = {
+        row["state"]: row["n"]
+        for row in visible.filter(fallmanager=user).order_by().values("state").annotate(n=Count("pk"))
+    }
+    open_cases = sorted(
+        with_review_status(visible.filter(state__in=OPEN_STATES).select_related("client", "fallmanager")),
+        key=lambda c: (STATE_ORDER[c.state], c.client.last_name, c.client.first_name),
+    )
+    rows = []
+    for case in open_cases:
+        due = case.clearing_due_on
+        next_review, continuation = case_review_status(case=case, today=today)
+        rows.append(
+            {
+                "case": case,
+                "clearing_due": due,
+                "overdue": bool(case.state == CaseState.CLEARING and due and due < today),
+                "months": case.months_in_case_management(today),
+                "next_review": next_review,
+                "review_overdue": bool(next_review and next_review < today),
+                "continuation": continuation,
+                "substituted": case.fallmanager_id != user.pk,
+            }
+        )
+    return {
+        "title": _("Mein Fallbestand"),
+        "template": "cases/sections/fm_caseload.html",
+        "order": 10,
+        "context": {
+            "counts": [{"state": s, "label": s.label, "n": counts.get(s.value, 0)} for s in CaseState],
+            "rows": rows,
+            "caseload": staff_caseload(staff=user),
+        },
+    }
+
+
+def pap_referrals(*, user, today: datetime.date) -> dict:
+    """pAp: her referrals with state and outcome (CLR-4: the pAp is informed of the outcome)."""
+    cases = list(
+        cases_visible_to(user, today=today)
+        .select_related("client", "fallmanager", "rejection_reason", "dispute_decided_by")
+        .order_by("-referred_on", "-pk")[:PAP_LIMIT]
+    )
+    return {
+        "title": _("Meine Zuweisungen"),
+        "template": "cases/sections/pap_referrals.html",
+        "order": 10,
+        "context": {"cases": cases, "limit": PAP_LIMIT},
+    }
+
+
+def tl_disputes(*, user, today: datetime.date) -> dict:
+    disputed = list(
+        cases_visible_to(user, today=today)
+        .filter(state=CaseState.DISPUTED)
+        .select_related("client", "fallmanager")
+        .order_by("disputed_on", "pk")
+    )
+    return {
+        "title": _("Offene Widersprüche"),
+        "template": "cases/sections/tl_disputes.html",
+        "order": 10,
+        "context": {"disputed": disputed},
+    }
+
+
+def tl_caseload(*, user, today: datetime.date) -> dict:
+    """TL: counted vs target for each FM of her teams (CAP-3: over target is visible to the TL)."""
+    fms = fallmanagers_with_caseload(
+        queryset=Staff.objects.filter(role=Role.FALLMANAGER, is_active=True, team__in=user.led_teams.all())
+    ).order_by("team__name", "last_name", "first_name")
+    rows = [
+        {"staff": fm, "counted": fm.counted, "in_clearing": fm.in_clearing, "target": fm.caseload_target}
+        for fm in fms
+    ]
+    for row in rows:
+        row["over"] = row["counted"] > row["target"]
+    return {
+        "title": _("Fallbestand der Fallmanager*innen"),
+        "template": "cases/sections/tl_caseload.html",
+        "order": 20,
+        "context": {"rows": rows},
+    }
+
+
+OTHER_ROLE_TEXT = {
+    Role.BEREICHSLEITUNG: gettext_lazy(
+        "Sie sehen die Fälle der Teams Ihres Bereichs lesend sowie die Auswertungen zum Fallbestand."
+    ),
+    Role.CONTROLLING: gettext_lazy(
+        "Sie sehen ausschließlich anonyme Auswertungen; personenbezogene Falldaten sind nicht sichtbar."
+    ),
+    Role.DATENSCHUTZ: gettext_lazy(
+        "Sie prüfen Zugriffsprotokolle und Löschfristen; Falldaten selbst bearbeiten Sie nicht."
+    ),
+    Role.ADMIN: gettext_lazy(
+        "Sie pflegen Stammdaten (Organisation, Kataloge) in der Administration; Falldaten sehen Sie nicht."
+    ),
+}
+
+
+def sections(*, user, today: datetime.date) -> list[dict]:
+    if user.role == Role.FALLMANAGER:
+        return [fm_caseload(user=user, today=today)]
+    if user.role == Role.PAP:
+        return [pap_referrals(user=user, today=today)]
+    if user.role == Role.TEAMLEITUNG:
+        return [tl_disputes(user=user, today=today), tl_caseload(user=user, today=today)]
+    text = OTHER_ROLE_TEXT.get(user.role)
+    if text is None:
+        return []
+    return [
+        {
+            "title": _("Ihre Aufgaben"),
+            "template": "cases/sections/other_role.html",
+            "order": 90,
+            "context": {"text": text},
+        }
+    ]

@@ -1,0 +1,365 @@
+"""Browser UI of the case lifecycle: start page, case page, one form per transition.
+
+Views are thin: reads through `cases.selectors`, writes through the services; a `DomainError` is shown on
+the form (German message, per-field messages), never a 500."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.template import Context
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from audit.services import access_log_record
+from cases import services as case_services
+from cases.choices import CaseState, HandoverKind
+from cases.forms import CLOSE_FIELD_MAP, CloseForm, add_domain_error
+from cases.permissions import transition_blockers
+from cases.selectors import case_get, case_history
+from fallmanagement.errors import DomainError
+from intake import forms as intake_forms
+from intake import services as intake_services
+from org.choices import Role
+
+# Apps that may contribute `home_sections.py` / `case_sections.py` (docs/architecture.md).
+HOOK_APPS = ["cases", "intake", "reviews", "plans", "reporting", "audit", "org"]
+
+
+def today_for(request: HttpRequest) -> datetime.date:
+    return timezone.localdate()
+
+
+def collect_sections(hook: str, request: HttpRequest, **kwargs) -> list[dict]:
+    """Ask every app's `<app>/<hook>.py` for its sections and render them in `order`."""
+    found: list[dict] = []
+    for app in HOOK_APPS:
+        if find_spec(f"{app}.{hook}") is None:
+            continue
+        module = import_module(f"{app}.{hook}")
+        found.extend(module.sections(**kwargs))
+    found.sort(key=lambda s: s.get("order", 100))
+    rendered = []
+    for section in found:
+        context = {**section.get("context", {}), **kwargs}
+        rendered.append(
+            {"title": section.get("title", ""), "html": render_section(section["template"], context, request)}
+        )
+    return rendered
+
+
+def render_section(template_name: str, context: dict, request: HttpRequest) -> str:
+    """Render a section template without running the context processors again for every section
+    (they build the navigation); `request`, `user` and `csrf_token` are provided explicitly."""
+    template = get_template(template_name)
+    base = {"request": request, "user": request.user, "csrf_token": get_token(request)}
+    return template.template.render(Context({**base, **context}, autoescape=True))
+
+
+# --- the start page --------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    today = today_for(request)
+    sections = collect_sections("home_sections", request, user=request.user, today=today)
+    return render(request, "home.html", {"sections": sections, "today": today})
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Mein Fallbestand (FM), Meine Zuweisungen (pAp), Team (TL): the role's own section as a page."""
+    from cases import home_sections
+
+    today = today_for(request)
+    user = request.user
+    if user.role == Role.FALLMANAGER:
+        section, title = home_sections.fm_caseload(user=user, today=today), _("Mein Fallbestand")
+    elif user.role == Role.PAP:
+        section, title = home_sections.pap_referrals(user=user, today=today), _("Meine Zuweisungen")
+    elif user.role == Role.TEAMLEITUNG:
+        section, title = home_sections.tl_caseload(user=user, today=today), _("Team")
+    else:
+        raise PermissionDenied
+    html = render_section(section["template"], {**section["context"], "user": user, "today": today}, request)
+    return render(request, "cases/case_list.html", {"title": title, "section_html": html})
+
+
+# --- transitions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """One transition as the UI offers it: who plausibly does it, its form and its service."""
+
+    name: str
+    label: str
+    method: str  # the fsm method whose blockers explain why it is not possible now
+    roles: tuple[str, ...]
+    form_class: type
+    run: Callable[..., object]
+    success: str
+    confirm: str = ""
+    field_map: dict[str, str] = field(default_factory=dict)
+    form_kwargs: Callable[..., dict] = lambda case: {}  # noqa: E731
+
+
+def _close_kwargs(case) -> dict:
+    return {"prefill": case_services.case_outcome_prefill(case=case)}
+
+
+_FM = (Role.FALLMANAGER,)
+
+ACTIONS: list[CaseAction] = [
+    CaseAction(
+        "start_clearing",
+        gettext_lazy("Clearing beginnen"),
+        "start_clearing",
+        _FM,
+        intake_forms.StartClearingForm,
+        intake_services.case_start_clearing,
+        gettext_lazy("Die Clearingphase wurde begonnen."),
+    ),
+    CaseAction(
+        "admit",
+        gettext_lazy("Übernehmen"),
+        "admit",
+        _FM,
+        intake_forms.AdmitForm,
+        intake_services.case_admit,
+        gettext_lazy("Der Fall wurde ins Fallmanagement übernommen."),
+    ),
+    CaseAction(
+        "reject",
+        gettext_lazy("Ablehnen"),
+        "reject",
+        _FM,
+        intake_forms.RejectForm,
+        intake_services.case_reject,
+        gettext_lazy("Die Zuweisung wurde abgelehnt. Die pAp sieht das Ergebnis."),
+        confirm=gettext_lazy(
+            "Zuweisung wirklich ablehnen? Dieser Schritt kann nicht rückgängig gemacht werden."
+        ),
+    ),
+    CaseAction(
+        "return_to_pap",
+        gettext_lazy("An pAp zurückgeben"),
+        "return_to_pap",
+        _FM,
+        intake_forms.ReturnForm,
+        intake_services.case_return_to_pap,
+        gettext_lazy("Der Fall wurde an die pAp zurückgegeben."),
+        confirm=gettext_lazy("Fall wirklich an die pAp zurückgeben?"),
+    ),
+    CaseAction(
+        "forward",
+        gettext_lazy("Weiterleiten"),
+        "forward",
+        _FM,
+        intake_forms.ForwardForm,
+        intake_services.case_forward,
+        gettext_lazy("Der Fall wurde weitergeleitet."),
+        confirm=gettext_lazy("Fall wirklich weiterleiten?"),
+    ),
+    CaseAction(
+        "dispute",
+        gettext_lazy("Widerspruch einlegen"),
+        "dispute",
+        (Role.PAP,),
+        intake_forms.DisputeForm,
+        intake_services.case_dispute,
+        gettext_lazy("Der Widerspruch wurde eingelegt; die Teamleitung entscheidet."),
+    ),
+    CaseAction(
+        "decide_dispute",
+        gettext_lazy("Über Widerspruch entscheiden"),
+        "decide_dispute_admit",
+        (Role.TEAMLEITUNG,),
+        intake_forms.DecideDisputeForm,
+        intake_services.case_decide_dispute,
+        gettext_lazy("Über den Widerspruch wurde entschieden."),
+        confirm=gettext_lazy("Entscheidung wirklich speichern? Sie ist endgültig."),
+    ),
+    CaseAction(
+        "close",
+        gettext_lazy("Fall beenden"),
+        "close",
+        _FM,
+        CloseForm,
+        case_services.case_close,
+        gettext_lazy("Der Fall wurde beendet und die Wirkungsanalyse erfasst."),
+        confirm=gettext_lazy("Fall wirklich beenden? Dieser Schritt kann nicht rückgängig gemacht werden."),
+        field_map=CLOSE_FIELD_MAP,
+        form_kwargs=_close_kwargs,
+    ),
+]
+ACTIONS_BY_NAME = {a.name: a for a in ACTIONS}
+
+
+def actions_for(case, user) -> tuple[list[dict], list[dict]]:
+    """(allowed now, not possible with the reason) — only actions the viewer's role plausibly does."""
+    allowed, blocked = [], []
+    for action in ACTIONS:
+        if user.role not in action.roles:
+            continue
+        blockers = transition_blockers(case, action.method, user)
+        entry = {"action": action, "url": reverse("case-action", args=[case.pk, action.name])}
+        if blockers:
+            entry["reason"] = " ".join(b.message for b in blockers)
+            blocked.append(entry)
+        else:
+            allowed.append(entry)
+    return allowed, blocked
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        return target
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    action = ACTIONS_BY_NAME.get(name)
+    if action is None:
+        raise Http404
+    today = today_for(request)
+    user = request.user
+    case = case_get(user, pk, today=today)
+    if case is None:
+        raise Http404
+    if user.role not in action.roles:
+        raise PermissionDenied
+    form_kwargs = {"case": case, "today": today, **action.form_kwargs(case)}
+    blockers = transition_blockers(case, action.method, user)
+    status = 200
+    if request.method == "POST":
+        form = action.form_class(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                action.run(case=case, acting_user=user, **form.service_kwargs())
+            except DomainError as err:
+                add_domain_error(form, err, action.field_map)
+                status = err.status if err.status in (400, 403, 409) else 400
+            else:
+                messages.success(request, str(action.success))
+                target = _safe_next(request) or reverse("case-detail", args=[case.pk])
+                if request.htmx:
+                    return HttpResponseClientRedirect(target)
+                return redirect(target)
+        else:
+            status = 400
+    else:
+        form = action.form_class(**form_kwargs)
+        if blockers:
+            status = 403 if blockers[0].kind == "permission" else 409
+    context = {
+        "case": case,
+        "action": action,
+        "form": form,
+        "blockers": blockers if request.method == "GET" else [],
+        "next": _safe_next(request) or "",
+        "inline": bool(request.htmx),
+        "today": today,
+    }
+    if request.htmx:
+        # htmx swaps only 2xx answers: the re-rendered form with its messages comes back as 200.
+        return render(request, "cases/action.html#action-form", context)
+    return render(request, "cases/action.html", context, status=status)
+
+
+# --- the case page ---------------------------------------------------------------------------------
+
+STEP_LABELS = {
+    "refer": gettext_lazy("Zuweisung"),
+    "import": gettext_lazy("Übernahme aus dem Altverfahren"),
+    "start_clearing": gettext_lazy("Clearing begonnen"),
+    "admit": gettext_lazy("Übernahme ins Fallmanagement"),
+    "reject": gettext_lazy("Ablehnung"),
+    "return_to_pap": gettext_lazy("Rückgabe an die pAp"),
+    "forward": gettext_lazy("Weiterleitung"),
+    "dispute": gettext_lazy("Widerspruch der pAp"),
+    "decide_dispute": gettext_lazy("Entscheidung der Teamleitung über den Widerspruch"),
+    "close": gettext_lazy("Fallabgang"),
+}
+
+CONTINUATION_LABELS = {
+    "allowed": gettext_lazy("Fortführung möglich"),
+    "approval_required": gettext_lazy("Zustimmung der Teamleitung erforderlich"),
+    "not_allowed": gettext_lazy("Keine Verlängerung möglich – Fall ist zu beenden (REV-4)"),
+}
+
+
+def state_label(value: str) -> str:
+    if not value:
+        return "–"
+    try:
+        return str(CaseState(value).label)
+    except ValueError:
+        return value
+
+
+def review_status(case, today: datetime.date) -> tuple[datetime.date | None, str | None]:
+    from reviews.selectors import case_review_status
+
+    return case_review_status(case=case, today=today)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    today = today_for(request)
+    user = request.user
+    case = case_get(user, pk, today=today)
+    if case is None:
+        raise Http404
+    # DP-2: every read of a client's personal data is logged.
+    access_log_record(user=user, action="case.view", obj=case, context={"view": "case_detail"}, today=today)
+    allowed, blocked = actions_for(case, user)
+    history = [
+        {
+            "event": event,
+            "label": STEP_LABELS.get(event.name, event.name),
+            "from_label": state_label(event.from_state),
+            "to_label": state_label(event.to_state),
+        }
+        for event in case_history(case)
+    ]
+    next_review, continuation = review_status(case, today)
+    clearing_due = case.clearing_due_on
+    context = {
+        "case": case,
+        "client": case.client,
+        "today": today,
+        "allowed_actions": allowed,
+        "blocked_actions": blocked,
+        "history": history,
+        "clearing_due": clearing_due,
+        "clearing_overdue": bool(case.state == CaseState.CLEARING and clearing_due and clearing_due < today),
+        "months": case.months_in_case_management(today),
+        "next_review": next_review,
+        "review_overdue": bool(next_review and next_review < today),
+        "continuation": CONTINUATION_LABELS.get(continuation, continuation) if continuation else None,
+        "handover_kind_label": HandoverKind(case.handover_kind).label if case.handover_kind else "",
+        "sections": collect_sections("case_sections", request, case=case, user=user, today=today),
+    }
+    return render(request, "cases/case_detail.html", context)
