@@ -11,7 +11,9 @@ class OutcomeRecord(models.Model):
     timestamp and a random primary key: nothing leads back to the person or the FM (DP-3)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    area = models.ForeignKey("org.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("Bereich"))
+    area = models.ForeignKey(
+        "org.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("Bereich")
+    )
     month = models.DateField(_("Monat"), help_text=_("Erster Tag des Abgangsmonats."))
     exit_reason_code = models.CharField(_("Beendigungsgrund"), max_length=20)
     is_integration = models.BooleanField(_("Integration"))
@@ -26,3 +28,25 @@ class OutcomeRecord(models.Model):
         verbose_name = _("Wirkungsanalyse")
         verbose_name_plural = _("Wirkungsanalysen")
         indexes = [models.Index(fields=["month", "area"], name="outcome_month_area_idx")]
+
+    def __str__(self) -> str:
+        return f"Wirkungsanalyse {self.month:%m/%Y}"
+
+
+class MonthlyReport(models.Model):
+    """REP-1/REP-2: the snapshot of one month's aggregate figures, per area and in total.
+
+    `data` holds only counts, sums, medians and rates — already small-cell suppressed (DP-3) — with area
+    names as the finest named unit (DP-7: no team or staff names). A rebuild replaces `data` atomically."""
+
+    month = models.DateField(_("Monat"), unique=True, help_text=_("Erster Tag des Berichtsmonats."))
+    built_at = models.DateTimeField(_("erstellt am"))
+    data = models.JSONField(_("Kennzahlen"), default=dict)
+
+    class Meta:
+        verbose_name = _("Monatsbericht")
+        verbose_name_plural = _("Monatsberichte")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"Monatsbericht {self.month:%m/%Y}"

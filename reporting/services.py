@@ -1,11 +1,19 @@
-"""Writes of the reporting app."""
+"""Writes of the reporting app: the Wirkungsanalyse at exit (EXIT-3) and the monthly snapshot (REP-1/2)."""
 
 from __future__ import annotations
 
+import datetime
+import zlib
+
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fallmanagement.errors import InvalidInput
-from reporting.models import OutcomeRecord
+from reporting.models import MonthlyReport, OutcomeRecord
+from reporting.selectors import EARLIEST_MONTH, month_is_complete, month_start, monthly_figures
+
+MAX_NEEDS = 99
 
 
 def _bool(outcome: dict, key: str, default: bool | None = None) -> bool:
@@ -18,30 +26,103 @@ def _bool(outcome: dict, key: str, default: bool | None = None) -> bool:
     return value
 
 
+def _count(outcome: dict, key: str, default: int, label: str) -> int:
+    value = outcome.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_NEEDS:
+        raise InvalidInput(
+            _("%(label)s ist ungültig.") % {"label": label},
+            fields={
+                f"outcome.{key}": [_("Bitte eine ganze Zahl von 0 bis %(max)s angeben.") % {"max": MAX_NEEDS}]
+            },
+        )
+    return value
+
+
 def outcome_record_create(*, case, outcome: dict) -> OutcomeRecord:
     """EXIT-3: write the anonymous outcome record in the caller's (the exit's) transaction.
 
-    Prefilled values come from the case; what the FM confirmed in `outcome` wins."""
+    Prefilled values come from the case (`cases.services.case_outcome_prefill`); what the FM confirmed in
+    `outcome` wins. The record keeps the area and the month only (DP-3): no client, case, staff or team."""
     from cases.services import case_outcome_prefill
 
     if not isinstance(outcome, dict):
-        raise InvalidInput(_("Die Wirkungsanalyse fehlt."), fields={"outcome": [_("Dieses Feld ist erforderlich.")]})
-    prefill = case_outcome_prefill(case=case)
-    needs_reduced = outcome.get("needs_reduced", prefill["needs_reduced"])
-    if isinstance(needs_reduced, bool) or not isinstance(needs_reduced, int) or not 0 <= needs_reduced <= 99:
         raise InvalidInput(
-            _("Die Zahl der abgebauten Handlungsbedarfe ist ungültig."),
-            fields={"outcome.needs_reduced": [_("Bitte eine ganze Zahl von 0 bis 99 angeben.")]},
+            _("Die Wirkungsanalyse fehlt."), fields={"outcome": [_("Dieses Feld ist erforderlich.")]}
         )
+    prefill = case_outcome_prefill(case=case)
+    needs_reduced = _count(
+        outcome, "needs_reduced", prefill["needs_reduced"], _("Die Zahl der abgebauten Handlungsbedarfe")
+    )
+    needs_at_start = _count(
+        outcome,
+        "needs_at_start",
+        max(prefill["needs_at_start"], needs_reduced),
+        _("Die Zahl der Handlungsbedarfe zu Beginn"),
+    )
+    if needs_reduced > needs_at_start:
+        raise InvalidInput(
+            _("Es können nicht mehr Handlungsbedarfe abgebaut sein, als zu Beginn bestanden."),
+            fields={"outcome.needs_reduced": [_("Höchstens %(n)s.") % {"n": needs_at_start}]},
+        )
+    months = case.months_in_case_management(case.closed_on) or 0
     return OutcomeRecord.objects.create(
         area=case.client.site.area,
-        month=case.closed_on.replace(day=1),
+        month=month_start(case.closed_on),
         exit_reason_code=case.exit_reason.code,
         is_integration=case.exit_reason.is_integration,
         medical_service_involved=_bool(outcome, "medical_service_involved"),
         health_need=_bool(outcome, "health_need", prefill["health_need"]),
-        needs_at_start=max(prefill["needs_at_start"], needs_reduced),
+        needs_at_start=needs_at_start,
         needs_reduced=needs_reduced,
         social_participation_progress=_bool(outcome, "social_participation_progress", False),
-        months_in_case_management=case.months_in_case_management(case.closed_on) or 0,
+        months_in_case_management=min(months, 32767),
     )
+
+
+def _validate_month(month, today: datetime.date) -> datetime.date:
+    if isinstance(month, datetime.datetime):
+        month = month.date()
+    if not isinstance(month, datetime.date):
+        raise InvalidInput(_("Bitte einen Monat angeben."), fields={"month": [_("Format JJJJ-MM.")]})
+    month = month_start(month)
+    if month < EARLIEST_MONTH:
+        raise InvalidInput(
+            _("Berichte gibt es erst ab Januar 2005 (SGB II)."), fields={"month": [_("Monat vor 01/2005.")]}
+        )
+    if not month_is_complete(month, today):
+        raise InvalidInput(
+            _("Der Monat %(m)s ist noch nicht abgeschlossen; sein Bericht entsteht nach Monatsende.")
+            % {"m": month.strftime("%m/%Y")},
+            fields={"month": [_("Der Monat ist noch nicht abgeschlossen.")]},
+        )
+    return month
+
+
+@transaction.atomic
+def monthly_report_build(*, month: datetime.date, today: datetime.date | None = None) -> MonthlyReport:
+    """REP-1/REP-2: build (or rebuild) the anonymous snapshot of a completed month.
+
+    Called by the monthly beat task and `build_monthly_report --month`. A rebuild replaces the stored
+    figures in one transaction; concurrent builds of the same month are serialised by an advisory lock,
+    so readers see either the old or the new snapshot, never a mix. A month that is not over yet (or lies
+    before SGB II) is refused with `InvalidInput` (400)."""
+    today = today or timezone.localdate()
+    month = _validate_month(month, today)
+    if connection.vendor == "postgresql":
+        key = zlib.crc32(b"reporting.monthly_report") & 0x7FFFFFFF
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, month.year * 100 + month.month])
+    data = monthly_figures(month=month)
+    report, _created = MonthlyReport.objects.update_or_create(
+        month=month, defaults={"data": data, "built_at": timezone.now()}
+    )
+    return report
+
+
+def monthly_report_get_or_build(*, month: datetime.date, today: datetime.date | None = None) -> MonthlyReport:
+    """The stored snapshot of a month; a completed month without one is built on the fly (then stored)."""
+    from reporting.selectors import monthly_report_find
+
+    today = today or timezone.localdate()
+    month = _validate_month(month, today)
+    return monthly_report_find(month=month) or monthly_report_build(month=month, today=today)
