@@ -1,8 +1,10 @@
 """Settings for Fallmanagement. Everything that differs between machines comes from the environment."""
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +36,14 @@ INSTALLED_APPS = [
     "guardian",
     "template_partials",
     "django_htmx",
+    # Security (issue 6): sign-in lockout, CSP, second factor, database-trigger history, SSO.
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "pgtrigger",
+    "pghistory",
+    "mozilla_django_oidc",
     "org",
     "catalog",
     "cases",
@@ -47,14 +57,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "audit.middleware.SessionCookieSanitizerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AbsoluteSessionTimeoutMiddleware",
+    "audit.middleware.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "audit.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a django-axes lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fallmanagement.urls"
@@ -88,9 +106,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.Staff"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses sign-in while a (username, IP) pair is locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# guardian holds only rare explicit grants (audit.CaseGrant); no anonymous "user" row in org.Staff.
+ANONYMOUS_USER_NAME = None
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -131,6 +153,70 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# Absolute session lifetime regardless of activity (audit.middleware.AbsoluteSessionTimeoutMiddleware).
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+
+# --- Sign-in protection, CSP, second factor, SSO, change history (issue 6) ---------------------------
+# django-axes: lock a (username, IP) pair after 5 failures; colleagues behind the same NAT are unaffected.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "audit.views.lockout_response"
+# Behind a reverse proxy set AXES_PROXY_COUNT (number of trusted proxies) so the client IP is taken from
+# X-Forwarded-For; otherwise REMOTE_ADDR is used and a forged header is ignored.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+AXES_VERBOSE = False
+
+# django-csp 4: no inline scripts or styles; htmx runs with allowEval false (see base.html).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+# django-otp: optional TOTP second factor, required for the roles listed (e.g. "admin,datenschutz").
+FM_OTP_REQUIRED_ROLES = env.list("FM_OTP_REQUIRED_ROLES", default=[])
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Fallmanagement")
+
+# django-pghistory / django-pgtrigger: change history by database triggers on cases' models (audit app).
+# Triggers are installed after every migrate, so the tracked apps need no trigger migrations of their own.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+PGHISTORY_APPEND_ONLY = True
+
+# OpenID Connect (mozilla-django-oidc) beside local accounts, only when configured.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+    OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=False)
+    OIDC_AUTHENTICATION_CALLBACK_URL = "audit:oidc_authentication_callback"
+    OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=5)
+    AUTHENTICATION_BACKENDS.append("audit.oidc.RoleMappingOIDCBackend")
+# The claim holding the roles, and claim value → Staff.role (values equal to a role code map to it).
+OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", default="roles")
+OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -211,6 +297,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {"fallmanagement": {"level": "INFO"}, "celery": {"level": "INFO"}},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Who changed what: pghistory records the signed-in user and URL with every tracked change.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("audit.middleware.NoStoreMiddleware"), "pghistory.middleware.HistoryMiddleware"
+    )
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,99 @@
+"""Audit API (API.md "Audit and sign-in protection"): the access log for role `datenschutz`, and the
+mixin other API views use to log each read of a client or case."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, serializers
+from rest_framework.permissions import BasePermission
+
+from audit.models import AccessLog
+from audit.selectors import access_log_list
+from audit.services import access_log_record, access_log_record_bulk
+from org.choices import Role
+
+
+class IsDatenschutz(BasePermission):
+    message = _("Nur der Datenschutz darf das Zugriffsprotokoll lesen.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.role == Role.DATENSCHUTZ)
+
+
+class AccessLogSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="username")
+    client = serializers.IntegerField(source="client_id", allow_null=True)
+
+    class Meta:
+        model = AccessLog
+        fields = ["id", "at", "user", "action", "object_type", "object_id", "client", "capacity"]
+
+
+def _int_param(request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise exceptions.ValidationError({name: [_("Bitte eine ganze Zahl angeben.")]}) from None
+    if not 0 < value < 2**63:
+        raise exceptions.ValidationError({name: [_("Ungültige ID.")]})
+    return value
+
+
+class AccessLogListView(generics.ListAPIView):
+    """`GET /api/v1/audit/?client={id}` — who read this client's data (DP-2)."""
+
+    serializer_class = AccessLogSerializer
+    permission_classes = [IsDatenschutz]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("client", OpenApiTypes.INT, description="Kund*in-ID"),
+            OpenApiParameter("user", OpenApiTypes.INT, description="Mitarbeiter*in-ID"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return access_log_list(
+            viewer=self.request.user,
+            client_id=_int_param(self.request, "client"),
+            user_id=_int_param(self.request, "user"),
+        )
+
+
+class AuditedRetrieveMixin:
+    """For DRF views that show a case or client: log one access row per retrieve and one per object
+    on list pages (DP-2). Set `audit_action_retrieve` / `audit_action_list` (e.g. "case.view",
+    "case.list"); `audit_list=False` switches list logging off."""
+
+    audit_action_retrieve: str = "case.view"
+    audit_action_list: str = "case.list"
+    audit_list: bool = True
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        access_log_record(user=request.user, action=self.audit_action_retrieve, obj=instance)
+        return self.get_response_for(instance)
+
+    def get_response_for(self, instance):
+        from rest_framework.response import Response
+
+        return Response(self.get_serializer(instance).data)
+
+    def list(self, request, *args, **kwargs):
+        from rest_framework.response import Response
+
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        objects = list(page if page is not None else queryset)
+        if self.audit_list and objects:
+            access_log_record_bulk(user=request.user, action=self.audit_action_list, objs=objects)
+        data = self.get_serializer(objects, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)

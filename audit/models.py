@@ -1,0 +1,183 @@
+"""Audit (DP-2, DP-4, DP-5): the append-only access log, the change history of the case data kept by
+database triggers, the rare explicit case grants and the four-eyes purge runs."""
+
+from __future__ import annotations
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, CaseEvent, Client, ClientNeed, Household
+
+# --- change history (DP-2): PostgreSQL triggers write a snapshot on every insert/update/delete -------
+# The event tables live in this app, so the tracked apps need no change. They are append-only
+# (pgtrigger.Protect, PGHISTORY_APPEND_ONLY); only the retention purge may shred them (DP-5).
+HISTORY_MODELS = {
+    Household: "HouseholdHistory",
+    Client: "ClientHistory",
+    ClientNeed: "ClientNeedHistory",
+    Case: "CaseHistory",
+    CaseEvent: "CaseEventHistory",
+}
+for _tracked, _name in HISTORY_MODELS.items():
+    pghistory.track(
+        # Fresh tracker instances per model: pghistory binds them to the tracked model.
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        app_label="audit",
+        model_name=_name,
+        obj_field=pghistory.ObjForeignKey(related_name="history", db_index=True),
+        append_only=True,
+    )(_tracked)
+
+
+class Capacity(models.TextChoices):
+    """In what role a person read the data (DP-2 "why-context")."""
+
+    OWN_CASE = "own_case", _("eigener Fall")
+    SUBSTITUTION = "substitution", _("Vertretung")
+    TEAMLEITUNG = "teamleitung", _("Teamleitung")
+    BEREICHSLEITUNG = "bereichsleitung", _("Bereichsleitung")
+    PAP_REFERRAL = "pap_referral", _("zuweisende pAp")
+    PAP_SITE = "pap_site", _("pAp des Standorts")
+    GRANT = "grant", _("ausdrückliche Freigabe")
+    DATENSCHUTZ = "datenschutz", _("Datenschutz")
+    OTHER = "other", _("sonstige")
+
+
+class AccessLog(models.Model):
+    """Who read which client's or case's data, when, and in what capacity (DP-2, DP-4).
+
+    Append-only: a PostgreSQL trigger refuses UPDATE and DELETE. `client_id` is a plain integer (no
+    foreign key), so the row survives the client's anonymisation without pointing at a name."""
+
+    at = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("Benutzer*in")
+    )
+    username = models.CharField(_("Benutzername"), max_length=150)
+    action = models.CharField(
+        _("Aktion"), max_length=60, help_text=_("z. B. case.view, client.view, case.export")
+    )
+    object_type = models.CharField(_("Objektart"), max_length=60)
+    object_id = models.BigIntegerField(_("Objekt-ID"), null=True, blank=True)
+    client_id = models.BigIntegerField(_("Kund*in-ID"), null=True, blank=True)
+    capacity = models.CharField(_("Eigenschaft"), max_length=20, choices=Capacity.choices)
+    context = models.JSONField(_("Kontext"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Zugriffsprotokoll")
+        verbose_name_plural = _("Zugriffsprotokoll")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["client_id", "at"], name="accesslog_client_at_idx"),
+            models.Index(fields=["user", "at"], name="accesslog_user_at_idx"),
+        ]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
+
+
+class GrantReason(models.TextChoices):
+    CONTINUED_CARE = "continued_care", _("befristete Weiterbetreuung nach Umzug (SUB-3)")
+    CASE_CONFERENCE = "case_conference", _("Fallkonferenz")
+
+
+class CaseGrant(models.Model):
+    """A rare, time-boxed explicit read grant on one case (mirrored as a django-guardian row).
+
+    Continued care (SUB-3) is active only once both Teamleitungen agreed; `grants_expire` revokes it
+    after `expires_on`."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants", verbose_name=_("Fall"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_grants", verbose_name=_("für")
+    )
+    reason = models.CharField(_("Anlass"), max_length=20, choices=GrantReason.choices)
+    starts_on = models.DateField(_("ab"))
+    expires_on = models.DateField(_("bis einschließlich"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("eingetragen von"),
+    )
+    approved_by_tl_old = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("Zustimmung bisherige TL"),
+    )
+    approved_by_tl_new = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("Zustimmung neue TL"),
+    )
+    active = models.BooleanField(_("wirksam"), default=False)
+    revoked_on = models.DateField(_("widerrufen am"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Freigabe")
+        verbose_name_plural = _("Freigaben")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gte=models.F("starts_on")), name="grant_period_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "active", "expires_on"], name="grant_user_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: Fall {self.case_id} für {self.user_id} bis {self.expires_on:%d.%m.%Y}"
+
+
+class PurgeRun(models.Model):
+    """DP-5 four eyes: one datenschutz user prepares the list, another confirms it; then anonymisation."""
+
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("erstellt von")
+    )
+    prepared_on = models.DateField(_("erstellt am"))
+    cutoff_on = models.DateField(_("Stichtag"), help_text=_("Letzter Fall beendet vor diesem Tag."))
+    client_ids = models.JSONField(_("Kund*innen-IDs"), default=list)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("bestätigt von"),
+    )
+    confirmed_on = models.DateField(_("bestätigt am"), null=True, blank=True)
+    anonymised_count = models.PositiveIntegerField(_("anonymisiert"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Löschlauf")
+        verbose_name_plural = _("Löschläufe")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confirmed_by__isnull=True)
+                | ~models.Q(confirmed_by=models.F("prepared_by")),
+                name="purgerun_four_eyes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Löschlauf {self.pk} ({len(self.client_ids)} Kund*innen)"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_on is not None

@@ -1,0 +1,13 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from org.choices import Role
+
+
+def items(user) -> list[dict]:
+    if user.role != Role.DATENSCHUTZ:
+        return []
+    return [
+        {"label": _("Zugriffsprotokoll"), "url": reverse("audit:access-log"), "order": 80},
+        {"label": _("Löschläufe"), "url": reverse("audit:purge-runs"), "order": 81},
+    ]

@@ -1,0 +1,97 @@
+"""Team pages of the Teamleitung: substitutions (SUB-1) and the hand-over of a case (SUB-3)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.selectors import case_get
+from fallmanagement.errors import DomainError
+from org.choices import Role
+from org.forms import SubstitutionForm, TransferForm
+from org.substitutions import case_transfer, substitution_end, substitution_set, substitutions_visible_to
+
+
+def _require_tl(request) -> None:
+    if request.user.role != Role.TEAMLEITUNG:
+        raise PermissionDenied
+
+
+def _apply_error(form, exc: DomainError) -> None:
+    form.add_error(None, exc.message)
+    for field, texts in exc.fields.items():
+        for text in texts:
+            form.add_error(field if field in form.fields else None, text)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def substitutions(request):
+    _require_tl(request)
+    today = timezone.localdate()
+    teams = request.user.led_teams.all()
+    form = SubstitutionForm(request.POST or None, teams=teams, initial={"starts_on": today, "ends_on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            substitution_set(acting_user=request.user, today=today, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Die Vertretung ist eingetragen."))
+            return redirect("org:substitutions")
+    items = list(substitutions_visible_to(request.user, today=today))
+    return render(
+        request,
+        "org/substitutions.html",
+        {"form": form, "substitutions": items, "today": today},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def substitution_stop(request, pk: int):
+    _require_tl(request)
+    today = timezone.localdate()
+    sub = substitutions_visible_to(request.user, today=today).filter(pk=pk).first()
+    if sub is None:
+        raise Http404
+    try:
+        substitution_end(
+            acting_user=request.user, substitution=sub, on=today - datetime.timedelta(days=1), today=today
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Die Vertretung ist beendet."))
+    return redirect("org:substitutions")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer(request, case_id: int):
+    _require_tl(request)
+    case = case_get(request.user, case_id)
+    if case is None:
+        raise Http404
+    today = timezone.localdate()
+    form = TransferForm(request.POST or None, exclude_pk=case.fallmanager_id, initial={"on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_transfer(case=case, acting_user=request.user, today=today, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Der Fall wurde abgegeben."))
+            return redirect("home")
+    return render(
+        request, "org/transfer.html", {"form": form, "case": case}, status=400 if form.errors else 200
+    )
