@@ -13,23 +13,31 @@ from org.models import Substitution
 
 
 def _scope_q(user, today: datetime.date, prefix: str = "") -> Q | None:
-    """The Q that limits cases to the user's scope; None means nothing is visible."""
+    """The Q that limits cases to the user's scope; None means nothing is visible.
+
+    Ids are resolved to short lists first: `fallmanager_id = ANY(list)` stays index-backed, whereas an
+    OR with a subquery makes PostgreSQL scan every case (tests/security/test_query_plan.py)."""
     p = prefix
     if not user.is_authenticated or not user.is_active:
         return None
+    q: Q | None = None
     if user.role == Role.FALLMANAGER:
         # Own cases and, while a substitution runs, those of the FMs she covers for (SUB-1).
-        covered = Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today).values(
-            "absent_id"
-        )
-        return Q(**{f"{p}fallmanager": user}) | Q(**{f"{p}fallmanager__in": covered})
-    if user.role == Role.TEAMLEITUNG:
-        return Q(**{f"{p}fallmanager__team__in": user.led_teams.values("pk")})
-    if user.role == Role.BEREICHSLEITUNG:
-        return Q(**{f"{p}fallmanager__team__site__area__in": user.led_areas.values("pk")})
-    if user.role == Role.PAP:
-        return Q(**{f"{p}referred_by": user})
-    return None
+        covered = Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today)
+        q = Q(**{f"{p}fallmanager__in": [user.pk, *covered.values_list("absent_id", flat=True)]})
+    elif user.role == Role.TEAMLEITUNG:
+        q = Q(**{f"{p}fallmanager__team__in": list(user.led_teams.values_list("pk", flat=True))})
+    elif user.role == Role.BEREICHSLEITUNG:
+        q = Q(**{f"{p}fallmanager__team__site__area__in": list(user.led_areas.values_list("pk", flat=True))})
+    elif user.role == Role.PAP:
+        q = Q(**{f"{p}referred_by": user})
+    if q is None:
+        return None
+    # Rare explicit grants (continued care after a move, case conference): read access only.
+    from audit.selectors import extra_case_grants_q  # noqa: PLC0415 - audit builds on cases
+
+    grants = extra_case_grants_q(user, today, prefix=p)
+    return q | grants if grants is not None else q
 
 
 def cases_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[Case]:
@@ -48,8 +56,18 @@ def case_get(user, pk, *, today: datetime.date | None = None) -> Case | None:
         return None
     return (
         cases_visible_to(user, today=today)
-        .select_related("client", "client__site", "client__household", "fallmanager", "fallmanager__team", "referred_by",
-                        "rejection_reason", "exit_reason", "exit_handover_pap", "dispute_decided_by")
+        .select_related(
+            "client",
+            "client__site",
+            "client__household",
+            "fallmanager",
+            "fallmanager__team",
+            "referred_by",
+            "rejection_reason",
+            "exit_reason",
+            "exit_handover_pap",
+            "dispute_decided_by",
+        )
         .filter(pk=pk)
         .first()
     )

@@ -242,6 +242,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Same field names with different choice sets across apps: give each a stable schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "cases.choices.CaseState",
+        "ReviewStateEnum": "reviews.choices.ReviewState",
+        "GoalKindEnum": "plans.choices.GoalKind",
+        "GoalStatusEnum": "plans.choices.GoalStatus",
+        "ServiceStatusEnum": "plans.choices.ServiceStatus",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process (make run needs only Python).
@@ -261,7 +269,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
-    "max_retries": 1,
+    # No retry loop inside a web request: with Redis down the enqueue fails fast and is logged.
+    "max_retries": 0,
     "visibility_timeout": 3600,
 }
 CELERY_TASK_PUBLISH_RETRY = False
@@ -288,6 +297,7 @@ FM = {
     "ACCESS_MIN_NEEDS": 3,
 }
 JOBCENTER_NAME = env.str("JOBCENTER_NAME", default="Jobcenter Region Musterstadt")
+JOBCENTER_ADDRESS = env.str("JOBCENTER_ADDRESS", default="")
 
 LOGGING = {
     "version": 1,

@@ -24,7 +24,6 @@ from fallmanagement.errors import InvalidInput, NotFound
 from plans import selectors, services
 from plans.choices import ContactKind, GoalKind, GoalStatus, ServiceKind, ServiceStatus
 from plans.models import Consent
-from plans.pdf import agreement_pdf
 
 MAX_TEXT = services.MAX_TEXT
 
@@ -358,7 +357,7 @@ class AgreementPDF(APIView):
         agreement = selectors.agreement_get(request.user, pk)
         if agreement.waived:
             raise InvalidInput(_("Für einen begründeten Verzicht gibt es kein Dokument zur Unterschrift."))
-        content = agreement_pdf(agreement=agreement, goals=list(selectors.goals_for(agreement.case)))
+        content = services.agreement_document(agreement=agreement, acting_user=request.user)
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="kooperationsplan-{agreement.pk}.pdf"'
         return response
@@ -461,7 +460,7 @@ class NeedResolve(_PlanView):
         return Response(need_out(cn))
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
+@extend_schema(request=ConsentIn, responses=OpenApiTypes.OBJECT)
 class ConsentListCreate(_PlanView):
     def get(self, request, case_id):
         case = selectors.plan_case_get(request.user, case_id, today=today())

@@ -781,3 +781,16 @@ def contact_create(
         note=_optional_text(note, "note", _("Die Notiz")),
         created_by=acting_user,
     )
+
+
+def agreement_document(*, agreement, acting_user) -> bytes:
+    """The agreement as a PDF for signature; an export of personal data, so it is logged (DP-4)."""
+    from audit.services import access_log_record
+    from plans.pdf import agreement_pdf
+    from plans.selectors import goals_for
+
+    content = agreement_pdf(agreement=agreement, goals=list(goals_for(agreement.case)))
+    access_log_record(
+        user=acting_user, action="case.export", obj=agreement.case, context={"document": "agreement_pdf"}
+    )
+    return content

@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.services import access_log_record
 from cases.choices import CaseState
 from fallmanagement.errors import DomainError, NotFound, NotPermitted
 from org.choices import Role
 from plans import case_sections, forms, selectors, services
 from plans.models import Partner
-from plans.pdf import agreement_pdf
 from plans.permissions import can_see_sensitive
 from reviews.selectors import case_review_status
 
@@ -223,7 +223,7 @@ def agreement_download(request, agreement_id):
         raise PermissionDenied(exc.message) from None
     if agreement.waived:
         raise Http404
-    content = agreement_pdf(agreement=agreement, goals=list(selectors.goals_for(agreement.case)))
+    content = services.agreement_document(agreement=agreement, acting_user=request.user)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="kooperationsplan-{agreement.pk}.pdf"'
     return response
@@ -320,6 +320,7 @@ def case_summary(request, pk):
     """A printable one-page story of the case: state, next deadline, needs, goals, agreement,
     services, contacts."""
     case = _case(request, pk, write=False)
+    access_log_record(user=request.user, action="case.summary.view", obj=case)
     today = today_for(request)
     secs = case_sections.sections(case=case, user=request.user, today=today)
     ctx = {s["template"].rsplit("/", 1)[-1].removesuffix(".html"): s["context"] for s in secs}
