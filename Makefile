@@ -26,7 +26,7 @@ test: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DJANGO_DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fm_bench} DJANGO_DEBUG=0 \
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fm_bench_pages} DJANGO_DEBUG=0 \
 	  DJANGO_SECRET_KEY=bench-only DJANGO_SECURE_SSL_REDIRECT=0 $(BIN)/python -m benchmarks.run
 
 lint: $(STAMP)
