@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Client
 from org.choices import Role
-from org.models import Substitution
+from org.models import Staff, Substitution
 
 
 def _scope_q(user, today: datetime.date, prefix: str = "") -> Q | None:
@@ -26,9 +26,11 @@ def _scope_q(user, today: datetime.date, prefix: str = "") -> Q | None:
         covered = Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today)
         q = Q(**{f"{p}fallmanager__in": [user.pk, *covered.values_list("absent_id", flat=True)]})
     elif user.role == Role.TEAMLEITUNG:
-        q = Q(**{f"{p}fallmanager__team__in": list(user.led_teams.values_list("pk", flat=True))})
+        members = Staff.objects.filter(team__in=user.led_teams.all())
+        q = Q(**{f"{p}fallmanager__in": list(members.values_list("pk", flat=True))})
     elif user.role == Role.BEREICHSLEITUNG:
-        q = Q(**{f"{p}fallmanager__team__site__area__in": list(user.led_areas.values_list("pk", flat=True))})
+        members = Staff.objects.filter(team__site__area__in=user.led_areas.all())
+        q = Q(**{f"{p}fallmanager__in": list(members.values_list("pk", flat=True))})
     elif user.role == Role.PAP:
         q = Q(**{f"{p}referred_by": user})
     if q is None:

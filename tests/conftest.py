@@ -2,6 +2,7 @@
 DATABASE_URL), because locking and constraints must be tested for real."""
 
 import datetime
+from importlib import import_module
 
 import pytest
 from django.db import connection
@@ -26,6 +27,21 @@ def _fast_hashing(settings):
 @pytest.fixture(autouse=True)
 def _require_postgres(db):
     assert connection.vendor == "postgresql", "Die Tests laufen auf PostgreSQL (DATABASE_URL setzen)."
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(_require_postgres):
+    """Transactional tests flush the database, and with serialized_rollback Django also skips
+    post_migrate; re-create what migrations and post_migrate provide (catalogues, agreement titles,
+    permissions), so a test's outcome never depends on the order the suite ran in."""
+    if Need.objects.exists():
+        return
+    from django.apps import apps as django_apps
+    from django.core.management.sql import emit_post_migrate_signal
+
+    for module in ("catalog.migrations.0002_seed_catalogues", "plans.migrations.0002_seed_agreement_titles"):
+        import_module(module).seed(django_apps, None)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
 
 
 @pytest.fixture

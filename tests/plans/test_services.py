@@ -523,10 +523,9 @@ def test_plan5_last_contact_annotation_is_one_query(case, fm, django_assert_num_
         Contact.objects.create(case=case, date=day, kind="office", created_by=fm)
     from cases.selectors import cases_visible_to
 
+    scoped = cases_visible_to(fm, today=TODAY)  # resolves the scope's id lists (substitutions, grants)
     with django_assert_num_queries(1):
-        result = {
-            c.pk: c.last_contact_on for c in selectors.with_last_contact(cases_visible_to(fm, today=TODAY))
-        }
+        result = {c.pk: c.last_contact_on for c in selectors.with_last_contact(scoped)}
     assert result == {case.pk: D(2026, 11, 3)}
 
 
