@@ -215,6 +215,8 @@ class Case(FSMModelMixin, models.Model):
             models.Index(fields=["state", "clearing_started_on"], name="case_state_clearing_idx"),
             models.Index(fields=["referred_by", "state"], name="case_pap_state_idx"),
             models.Index(fields=["client", "closed_on"], name="case_client_closed_idx"),
+            # The daily reminder job re-checks the cases changed since its last run (reviews.services).
+            models.Index(fields=["updated_at"], name="case_updated_idx"),
         ]
 
     def __str__(self) -> str:

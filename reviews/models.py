@@ -35,8 +35,9 @@ class Review(FSMModelMixin, models.Model):
     `due` → `approval_pending` (24, 30 with "continue") → `approved` / `declined` (REV-3).
     Rows are created set-based by the daily job (and on demand when a case's reviews are listed)."""
 
+    # No separate index on case_id: the unique (case, month) index serves every lookup by case.
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.CASCADE, related_name="reviews", verbose_name=_("Fall")
+        "cases.Case", on_delete=models.CASCADE, related_name="reviews", verbose_name=_("Fall"), db_index=False
     )
     month = models.PositiveSmallIntegerField(_("Monat"))
     due_on = models.DateField(_("fällig am"))
@@ -75,6 +76,8 @@ class Review(FSMModelMixin, models.Model):
                 condition=Q(state__in=["documented", "approval_pending"]),
                 name="review_tl_todo_idx",
             ),
+            # The daily job re-checks the cases of review rows created since its last run.
+            models.Index(fields=["created_at"], name="review_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -140,6 +143,9 @@ class Reminder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("für")
     )
     kind = models.CharField(_("Art"), max_length=30, choices=ReminderKind.choices)
+    # No separate index on case_id: the unique (case, kind, due_on, recipient) index serves lookups by case
+    # (`case_id = …` implies `case_id IS NOT NULL`, the index's condition); one index less to maintain for
+    # the daily job's bulk inserts.
     case = models.ForeignKey(
         "cases.Case",
         on_delete=models.CASCADE,
@@ -147,6 +153,7 @@ class Reminder(models.Model):
         blank=True,
         related_name="reminders",
         verbose_name=_("Fall"),
+        db_index=False,
     )
     client = models.ForeignKey(
         "cases.Client", on_delete=models.CASCADE, related_name="+", verbose_name=_("Kund*in")
@@ -200,13 +207,21 @@ class ReminderDigest(models.Model):
 
 
 class DailyJobRun(models.Model):
-    """A log line per run of the daily jobs (what was created as of which date); not used as a watermark —
-    every run derives its work from the data, so a missed day is caught up by the next run."""
+    """A log line per completed run of the daily jobs (what was created as of which date).
+
+    It is also the job's high-water mark: the latest run with `on` ≤ the new date tells which due dates
+    are already handled (up to its `on` + lead days) and since when cases may have changed (`started_at`).
+    The next run then only looks at due dates that entered the window since, plus every case changed (or
+    given a review row, an agreement, another TL) since — see `reviews.services`. Without a run, or with
+    `full=True`, everything is derived from scratch."""
 
     on = models.DateField(_("Stichtag"))
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
     counts = models.JSONField(default=dict)
+    # Transaction time of the run (= `created_at` of the review rows it created): those rows were handled by
+    # the run itself, so the next run need not re-check their cases.
+    reviews_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("Lauf der täglichen Jobs")
@@ -215,3 +230,21 @@ class DailyJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on:%d.%m.%Y}: {self.counts}"
+
+
+class ReminderRecipientSnapshot(models.Model):
+    """Per staff member: the active Teamleitungen of her team as of the last daily job (ids, comma-separated).
+
+    A reminder goes to the case's FM and, for some kinds, to the active TLs of the FM's team. When that set
+    changes (a new TL, an FM moved to another team), the next daily job re-checks the cases of that FM —
+    without this, only a full run would give the new TL her reminders."""
+
+    staff_id = models.BigIntegerField(primary_key=True)
+    team_leads = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("Empfängerstand der Erinnerungen")
+        verbose_name_plural = _("Empfängerstände der Erinnerungen")
+
+    def __str__(self) -> str:
+        return f"{self.staff_id}: {self.team_leads}"

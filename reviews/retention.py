@@ -4,4 +4,6 @@ from reviews.models import Review
 
 
 def anonymise(*, client_ids: list[int]) -> None:
-    Review.objects.filter(case__client_id__in=client_ids).update(reasons="", prognosis="", teamleitung_comment="")
+    Review.objects.filter(case__client_id__in=client_ids).update(
+        reasons="", prognosis="", teamleitung_comment=""
+    )
