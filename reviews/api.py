@@ -114,30 +114,27 @@ class _ReviewAction(GenericAPIView):
 class ReviewDocument(_ReviewAction):
     @extend_schema(parameters=[ID_PARAM], request=DocumentIn, responses=ReviewOut)
     def post(self, request, pk):
+        target = self._review(request, pk)  # scope first: outsiders get 404, never a 400 on the body
         data = _body(request, DocumentIn)
-        review = services.review_document(
-            review=self._review(request, pk), acting_user=request.user, today=today(), **data
-        )
+        review = services.review_document(review=target, acting_user=request.user, today=today(), **data)
         return Response(ReviewOut(review).data)
 
 
 class ReviewAcknowledge(_ReviewAction):
     @extend_schema(parameters=[ID_PARAM], request=AcknowledgeIn, responses=ReviewOut)
     def post(self, request, pk):
+        target = self._review(request, pk)  # scope first: outsiders get 404, never a 400 on the body
         data = _body(request, AcknowledgeIn)
-        review = services.review_acknowledge(
-            review=self._review(request, pk), acting_user=request.user, today=today(), **data
-        )
+        review = services.review_acknowledge(review=target, acting_user=request.user, today=today(), **data)
         return Response(ReviewOut(review).data)
 
 
 class ReviewDecide(_ReviewAction):
     @extend_schema(parameters=[ID_PARAM], request=DecideIn, responses=ReviewOut)
     def post(self, request, pk):
+        target = self._review(request, pk)  # scope first: outsiders get 404, never a 400 on the body
         data = _body(request, DecideIn)
-        review = services.review_decide(
-            review=self._review(request, pk), acting_user=request.user, today=today(), **data
-        )
+        review = services.review_decide(review=target, acting_user=request.user, today=today(), **data)
         return Response(ReviewOut(review).data)
 
 

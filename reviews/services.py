@@ -732,6 +732,10 @@ def daily_jobs_run(*, on: datetime.date, send_digests: bool = True, full: bool =
     started = timezone.now()
     counts, reviews_at = _reviews_and_reminders_create(on=on, full=full)
     counts["digests"] = reminder_digests_send(on=on) if send_digests else 0
+    # Explicit grants (continued care, case conferences) end with their period (DP-1, SUB-3).
+    from audit.services import grants_expire
+
+    counts["grants_expired"] = grants_expire(on=on)
     DailyJobRun.objects.create(
         on=on, started_at=started, finished_at=timezone.now(), counts=counts, reviews_at=reviews_at
     )
@@ -808,14 +812,11 @@ def parse_month(value: str | None, *, today: datetime.date) -> datetime.date:
 def monthly_report_run(*, month: str | None = None, today: datetime.date | None = None) -> str:
     """REP-1: build the monthly report through `reporting.services.monthly_report_build` (shared by the
     beat task and `build_monthly_report`). Returns the month built (ISO date of its first day)."""
-    first = parse_month(month, today=_today(today))
-    try:
-        from reporting.services import monthly_report_build
-    except ImportError as exc:
-        raise RuntimeError(
-            "reporting.services.monthly_report_build fehlt – der Monatsbericht kann nicht erstellt werden."
-        ) from exc
-    monthly_report_build(month=first)
+    today = _today(today)
+    first = parse_month(month, today=today)
+    from reporting.services import monthly_report_build
+
+    monthly_report_build(month=first, today=today)
     return first.isoformat()
 
 
