@@ -36,6 +36,40 @@ class AbsoluteSessionTimeoutMiddleware:
         return self.get_response(request)
 
 
+SESSION_SEEN_AT = "fm_seen_at"
+IDLE_REFRESH_SECONDS = 60
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+class IdleSessionRefreshMiddleware:
+    """Keep the 30-minute idle expiry sliding without writing the session on every request: the session
+    (and so its expiry) is saved at most once a minute, which saves three queries on most page views.
+    Replaces SESSION_SAVE_EVERY_REQUEST; the idle limit is then exact to within a minute."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        # Only sessions that exist: a token-authenticated API call must not create one.
+        if (
+            session is not None
+            and session.session_key is not None
+            and user is not None
+            and user.is_authenticated
+            and not session.modified
+        ):
+            now = _now()
+            if now - int(session.get(SESSION_SEEN_AT, 0)) >= IDLE_REFRESH_SECONDS:
+                session[SESSION_SEEN_AT] = now
+        return response
+
+
 class NoStoreMiddleware:
     """`Cache-Control: no-store` on every response to a signed-in user and on every API response:
     pages with personal data must not land in browser or proxy caches."""

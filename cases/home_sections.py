@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,14 +13,23 @@ from cases.choices import OPEN_STATES, CaseState
 from cases.selectors import cases_visible_to
 from org.choices import Role
 from org.models import Staff
-from org.selectors import fallmanagers_with_caseload, staff_caseload
+from org.selectors import Caseload, fallmanagers_with_caseload
 
 STATE_ORDER = {state.value: index for index, state in enumerate(CaseState)}
 PAP_LIMIT = 200
 
 
-def fm_caseload(*, user, today: datetime.date) -> dict:
-    """FM: counts by state, her open cases with key dates, counted caseload vs target (CAP-1..3, CLR-2)."""
+def _detail_url_prefix() -> str:
+    """`/faelle/` of `/faelle/<pk>/`: one `reverse()` per page instead of one per row."""
+    return reverse("case-detail", args=[0])[: -len("0/")]
+
+
+def fm_caseload(*, user, today: datetime.date, shared: dict | None = None) -> dict:
+    """FM: counts by state, her open cases with key dates, counted caseload vs target (CAP-1..3, CLR-2).
+
+    Three queries however many cases: counts by state (the caseload figures CAP-1 are the active and
+    clearing counts of the same rows, so no separate caseload query), the open cases, their reviews.
+    The open cases go into `shared["fm_open_cases"]` for later sections of the same page."""
     from reviews.selectors import case_review_status, with_review_status
 
     visible = cases_visible_to(user, today=today)
@@ -31,6 +41,10 @@ def fm_caseload(*, user, today: datetime.date) -> dict:
         with_review_status(visible.filter(state__in=OPEN_STATES).select_related("client", "fallmanager")),
         key=lambda c: (STATE_ORDER[c.state], c.client.last_name, c.client.first_name),
     )
+    if shared is not None:
+        shared["fm_open_cases"] = open_cases
+    labels = {state.value: str(state.label) for state in CaseState}
+    prefix = _detail_url_prefix()
     rows = []
     for case in open_cases:
         due = case.clearing_due_on
@@ -38,6 +52,8 @@ def fm_caseload(*, user, today: datetime.date) -> dict:
         rows.append(
             {
                 "case": case,
+                "url": f"{prefix}{case.pk}/",
+                "state_label": labels.get(case.state, case.state),
                 "clearing_due": due,
                 "overdue": bool(case.state == CaseState.CLEARING and due and due < today),
                 "months": case.months_in_case_management(today),
@@ -47,14 +63,22 @@ def fm_caseload(*, user, today: datetime.date) -> dict:
                 "substituted": case.fallmanager_id != user.pk,
             }
         )
+    # CAP-1/2 (as org.selectors.staff_caseload): counted = her active cases, clearing shown apart.
+    caseload = Caseload(
+        counted=counts.get(CaseState.ACTIVE.value, 0),
+        in_clearing=counts.get(CaseState.CLEARING.value, 0),
+        target=user.caseload_target,
+    )
     return {
         "title": _("Mein Fallbestand"),
         "template": "cases/sections/fm_caseload.html",
         "order": 10,
         "context": {
-            "counts": [{"state": s, "label": s.label, "n": counts.get(s.value, 0)} for s in CaseState],
+            "counts": [
+                {"state": s, "label": labels[s.value], "n": counts.get(s.value, 0)} for s in CaseState
+            ],
             "rows": rows,
-            "caseload": staff_caseload(staff=user),
+            "caseload": caseload,
         },
     }
 
@@ -89,11 +113,20 @@ def tl_disputes(*, user, today: datetime.date) -> dict:
     }
 
 
-def tl_caseload(*, user, today: datetime.date) -> dict:
-    """TL: counted vs target for each FM of her teams (CAP-3: over target is visible to the TL)."""
-    fms = fallmanagers_with_caseload(
-        queryset=Staff.objects.filter(role=Role.FALLMANAGER, is_active=True, team__in=user.led_teams.all())
-    ).order_by("team__name", "last_name", "first_name")
+def tl_caseload(*, user, today: datetime.date, shared: dict | None = None) -> dict:
+    """TL: counted vs target for each FM of her teams (CAP-3: over target is visible to the TL).
+
+    The FMs (annotated with their caseload) go into `shared["tl_fms"]`: the reporting dashboard section
+    of the same start page shows the same figures and reuses them."""
+    fms = list(
+        fallmanagers_with_caseload(
+            queryset=Staff.objects.filter(
+                role=Role.FALLMANAGER, is_active=True, team__in=user.led_teams.all()
+            )
+        ).order_by("team__name", "last_name", "first_name")
+    )
+    if shared is not None:
+        shared["tl_fms"] = fms
     rows = [
         {"staff": fm, "counted": fm.counted, "in_clearing": fm.in_clearing, "target": fm.caseload_target}
         for fm in fms
@@ -124,13 +157,13 @@ OTHER_ROLE_TEXT = {
 }
 
 
-def sections(*, user, today: datetime.date) -> list[dict]:
+def sections(*, user, today: datetime.date, shared: dict | None = None) -> list[dict]:
     if user.role == Role.FALLMANAGER:
-        return [fm_caseload(user=user, today=today)]
+        return [fm_caseload(user=user, today=today, shared=shared)]
     if user.role == Role.PAP:
         return [pap_referrals(user=user, today=today)]
     if user.role == Role.TEAMLEITUNG:
-        return [tl_disputes(user=user, today=today), tl_caseload(user=user, today=today)]
+        return [tl_disputes(user=user, today=today), tl_caseload(user=user, today=today, shared=shared)]
     text = OTHER_ROLE_TEXT.get(user.role)
     if text is None:
         return []

@@ -39,7 +39,9 @@ class Client(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("Bedarfsgemeinschaft")
     )
-    site = models.ForeignKey("org.Site", on_delete=models.PROTECT, related_name="clients", verbose_name=_("Standort"))
+    site = models.ForeignKey(
+        "org.Site", on_delete=models.PROTECT, related_name="clients", verbose_name=_("Standort")
+    )
     integration_expected_within_12_months = models.BooleanField(
         _("Profiling: Integration innerhalb von 12 Monaten erwartet"), default=False
     )
@@ -86,6 +88,9 @@ class ClientNeed(models.Model):
         verbose_name = _("Handlungsbedarf der Kund*in")
         verbose_name_plural = _("Handlungsbedarfe der Kund*in")
         constraints = [models.UniqueConstraint(fields=["client", "need"], name="clientneed_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} ({self.get_status_display()})"
 
 
 def _guard(message: str):
@@ -138,9 +143,14 @@ _is_case_tl.message = _("Nur die Teamleitung der Fallmanager*in entscheidet übe
 class Case(FSMModelMixin, models.Model):
     """One FM episode of one client, from referral to exit."""
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="cases", verbose_name=_("Kund*in"))
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="cases", verbose_name=_("Kund*in")
+    )
     fallmanager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fm_cases", verbose_name=_("Fallmanager*in")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="fm_cases",
+        verbose_name=_("Fallmanager*in"),
     )
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -174,7 +184,9 @@ class Case(FSMModelMixin, models.Model):
         "catalog.RejectionReason", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decision_justification = models.TextField(_("Begründung"), blank=True)
-    forwarded_to = models.CharField(_("weitergeleitet an"), max_length=20, choices=ForwardTarget.choices, blank=True)
+    forwarded_to = models.CharField(
+        _("weitergeleitet an"), max_length=20, choices=ForwardTarget.choices, blank=True
+    )
     forwarded_to_detail = models.CharField(_("Empfänger"), max_length=200, blank=True)
 
     # Dispute (CLR-4)
@@ -188,7 +200,9 @@ class Case(FSMModelMixin, models.Model):
 
     # Exit (EXIT-1, EXIT-2)
     closed_on = models.DateField(_("beendet am"), null=True, blank=True)
-    exit_reason = models.ForeignKey("catalog.ExitReason", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    exit_reason = models.ForeignKey(
+        "catalog.ExitReason", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     exit_justification = models.TextField(_("Begründung des Abgangs"), blank=True)
     exit_handover_talk_on = models.DateField(_("Übergabegespräch zum Abgang am"), null=True, blank=True)
     exit_handover_pap = models.ForeignKey(
@@ -206,7 +220,9 @@ class Case(FSMModelMixin, models.Model):
         constraints = [
             # ACC-5 enforced by the database: concurrent referrals cannot both win.
             models.UniqueConstraint(
-                fields=["client"], condition=Q(state__in=[s.value for s in OPEN_STATES]), name="case_one_open_per_client"
+                fields=["client"],
+                condition=Q(state__in=[s.value for s in OPEN_STATES]),
+                name="case_one_open_per_client",
             ),
         ]
         indexes = [
@@ -297,7 +313,9 @@ class Case(FSMModelMixin, models.Model):
         self.dispute_decision_comment = comment
 
     @transition(field=state, source=CaseState.ACTIVE, target=CaseState.CLOSED, permission=_is_case_fm)
-    def close(self, *, on: datetime.date, exit_reason, justification: str, handover_talk_on, handover_pap) -> None:
+    def close(
+        self, *, on: datetime.date, exit_reason, justification: str, handover_talk_on, handover_pap
+    ) -> None:
         self.closed_on = on
         self.exit_reason = exit_reason
         self.exit_justification = justification
@@ -322,3 +340,6 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("Fallverlauf")
         ordering = ["effective_on", "at", "pk"]
         indexes = [models.Index(fields=["case", "effective_on"], name="caseevent_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.effective_on:%d.%m.%Y}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -11,8 +14,32 @@ from cases.models import Case, CaseEvent, Client
 from org.choices import Role
 from org.models import Staff, Substitution
 
+# Within one page view the scope cannot change, but every section's selector asks for it again. A page
+# view wraps its work in `scope_memo()`; inside it the scope is resolved once per (user, day, prefix).
+_SCOPE_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("fm_scope_memo", default=None)
+
+
+@contextmanager
+def scope_memo() -> Iterator[None]:
+    """Resolve the viewer's case scope at most once while the block runs (one page view)."""
+    token = _SCOPE_MEMO.set({})
+    try:
+        yield
+    finally:
+        _SCOPE_MEMO.reset(token)
+
 
 def _scope_q(user, today: datetime.date, prefix: str = "") -> Q | None:
+    memo = _SCOPE_MEMO.get()
+    if memo is None:
+        return _scope_q_resolve(user, today, prefix)
+    key = (getattr(user, "pk", None), getattr(user, "role", None), today, prefix)
+    if key not in memo:
+        memo[key] = _scope_q_resolve(user, today, prefix)
+    return memo[key]
+
+
+def _scope_q_resolve(user, today: datetime.date, prefix: str = "") -> Q | None:
     """The Q that limits cases to the user's scope; None means nothing is visible.
 
     Ids are resolved to short lists first: `fallmanager_id = ANY(list)` stays index-backed, whereas an

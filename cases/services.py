@@ -42,10 +42,13 @@ def require_text(value: str | None, field: str, label: str, *, max_length: int =
     return text
 
 
-def require_past_or_today(value: datetime.date | None, field: str, label: str, today: datetime.date) -> datetime.date:
+def require_past_or_today(
+    value: datetime.date | None, field: str, label: str, today: datetime.date
+) -> datetime.date:
     if value is None:
         raise InvalidInput(
-            _("%(label)s ist erforderlich.") % {"label": label}, fields={field: [_("Bitte ein Datum angeben.")]}
+            _("%(label)s ist erforderlich.") % {"label": label},
+            fields={field: [_("Bitte ein Datum angeben.")]},
         )
     if value > today:
         raise InvalidInput(
@@ -133,7 +136,12 @@ def apply_transition(
     changed = [name for name, value in before.items() if getattr(locked, name) != value]
     locked.save(update_fields=[*changed, "updated_at"])
     record_event(
-        case=locked, name=event_name or method_name, from_state=from_state, actor=acting_user, on=on, payload=payload
+        case=locked,
+        name=event_name or method_name,
+        from_state=from_state,
+        actor=acting_user,
+        on=on,
+        payload=payload,
     )
     return locked
 
@@ -168,7 +176,9 @@ def client_set_needs(*, client: Client, codes: Iterable[str], on: datetime.date)
 def _valid_birth_date(value: datetime.date | None, today: datetime.date) -> datetime.date:
     require_past_or_today(value, "birth_date", _("Das Geburtsdatum"), today)
     if value.year < 1900:
-        raise InvalidInput(_("Das Geburtsdatum ist nicht plausibel."), fields={"birth_date": [_("Vor 1900.")]})
+        raise InvalidInput(
+            _("Das Geburtsdatum ist nicht plausibel."), fields={"birth_date": [_("Vor 1900.")]}
+        )
     return value
 
 
@@ -239,7 +249,9 @@ def client_update(*, client: Client, acting_user, today: datetime.date | None = 
         fields.append("site")
     if "household_number" in changes:
         client.household, _created = Household.objects.get_or_create(
-            number=require_text(changes["household_number"], "household_number", _("Die BG-Nummer"), max_length=30)
+            number=require_text(
+                changes["household_number"], "household_number", _("Die BG-Nummer"), max_length=30
+            )
         )
         fields.append("household")
     for name in ("integration_expected_within_12_months",):
@@ -249,7 +261,9 @@ def client_update(*, client: Client, acting_user, today: datetime.date | None = 
     if "work_taken_up_on" in changes:
         value = changes["work_taken_up_on"]
         client.work_taken_up_on = (
-            require_past_or_today(value, "work_taken_up_on", _("Die Arbeitsaufnahme"), today) if value else None
+            require_past_or_today(value, "work_taken_up_on", _("Die Arbeitsaufnahme"), today)
+            if value
+            else None
         )
         fields.append("work_taken_up_on")
     if fields:
@@ -276,7 +290,9 @@ def case_import(*, acting_user, client: Client, fallmanager, admitted_on: dateti
         )
     Client.objects.select_for_update().get(pk=client.pk)
     if Case.objects.filter(client=client, state__in=OPEN_STATES).exists():
-        raise Conflict(_("Für diese Kund*in besteht bereits ein offener Fall (ACC-5)."), code="open_case_exists")
+        raise Conflict(
+            _("Für diese Kund*in besteht bereits ein offener Fall (ACC-5)."), code="open_case_exists"
+        )
     case = Case.objects.create(
         client=client,
         fallmanager=fallmanager,
@@ -297,7 +313,9 @@ def _outcome_prefill(case: Case) -> dict:
     reduced = [
         n
         for n in needs
-        if n.status != NeedStatus.OPEN and n.status_changed_on and (start is None or n.status_changed_on >= start)
+        if n.status != NeedStatus.OPEN
+        and n.status_changed_on
+        and (start is None or n.status_changed_on >= start)
     ]
     return {
         "needs_at_start": len(at_start),
@@ -341,7 +359,9 @@ def case_close(
                 _("Für diesen Beendigungsgrund ist eine Begründung Pflicht."),
                 fields={"justification": [_("Dieses Feld ist erforderlich.")]},
             )
-        talk = require_past_or_today(handover_talk_on, "handover_talk_on", _("Das Übergabegespräch (EXIT-1)"), today)
+        talk = require_past_or_today(
+            handover_talk_on, "handover_talk_on", _("Das Übergabegespräch (EXIT-1)"), today
+        )
         if locked.admitted_on and talk < locked.admitted_on:
             raise InvalidInput(
                 _("Das Übergabegespräch kann nicht vor der Übernahme liegen."),

@@ -6,6 +6,8 @@ the form (German message, per-field messages), never a 500."""
 from __future__ import annotations
 
 import datetime
+import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -32,28 +34,43 @@ from cases import services as case_services
 from cases.choices import CaseState, HandoverKind
 from cases.forms import CLOSE_FIELD_MAP, CloseForm, add_domain_error
 from cases.permissions import transition_blockers
-from cases.selectors import case_get, case_history
+from cases.selectors import case_get, case_history, scope_memo
 from fallmanagement.errors import DomainError
 from intake import forms as intake_forms
 from intake import services as intake_services
 from org.choices import Role
 
-# Apps that may contribute `home_sections.py` / `case_sections.py` (docs/architecture.md).
-HOOK_APPS = ["cases", "intake", "reviews", "plans", "reporting", "audit", "org"]
+# Apps that may contribute `home_sections.py` / `case_sections.py` (docs/architecture.md). Sections are
+# shown by their `order`; this list is the order they are *built* in, so that a section can reuse in `shared`
+# what an earlier one read (cases → reporting: the TL's FMs; reporting → reviews: the dashboard figures).
+HOOK_APPS = ["cases", "intake", "reporting", "reviews", "plans", "audit", "org"]
 
 
 def today_for(request: HttpRequest) -> datetime.date:
     return timezone.localdate()
 
 
-def collect_sections(hook: str, request: HttpRequest, **kwargs) -> list[dict]:
-    """Ask every app's `<app>/<hook>.py` for its sections and render them in `order`."""
+@functools.cache
+def _accepts_shared(func: Callable) -> bool:
+    return "shared" in inspect.signature(func).parameters
+
+
+def collect_sections(hook: str, request: HttpRequest, *, shared: dict | None = None, **kwargs) -> list[dict]:
+    """Ask every app's `<app>/<hook>.py` for its sections and render them in `order`.
+
+    `shared` (optional, one dict per request) is handed to every `sections()` that declares a `shared`
+    keyword: sections put what they fetched there (e.g. the viewer's open cases, the FM caseload rows) and
+    later sections reuse it instead of reading it again. Sections without the keyword are called as before."""
+    shared = {} if shared is None else shared
     found: list[dict] = []
     for app in HOOK_APPS:
         if find_spec(f"{app}.{hook}") is None:
             continue
         module = import_module(f"{app}.{hook}")
-        found.extend(module.sections(**kwargs))
+        if _accepts_shared(module.sections):
+            found.extend(module.sections(shared=shared, **kwargs))
+        else:
+            found.extend(module.sections(**kwargs))
     found.sort(key=lambda s: s.get("order", 100))
     rendered = []
     for section in found:
@@ -78,7 +95,8 @@ def render_section(template_name: str, context: dict, request: HttpRequest) -> s
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     today = today_for(request)
-    sections = collect_sections("home_sections", request, user=request.user, today=today)
+    with scope_memo():
+        sections = collect_sections("home_sections", request, user=request.user, today=today)
     return render(request, "home.html", {"sections": sections, "today": today})
 
 
@@ -360,6 +378,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review_overdue": bool(next_review and next_review < today),
         "continuation": CONTINUATION_LABELS.get(continuation, continuation) if continuation else None,
         "handover_kind_label": HandoverKind(case.handover_kind).label if case.handover_kind else "",
-        "sections": collect_sections("case_sections", request, case=case, user=user, today=today),
     }
+    with scope_memo():
+        context["sections"] = collect_sections("case_sections", request, case=case, user=user, today=today)
     return render(request, "cases/case_detail.html", context)

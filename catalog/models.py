@@ -30,7 +30,8 @@ class LifeArea(models.TextChoices):
 class CatalogQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date):
         return self.filter(active=True).filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -32,9 +33,7 @@ def _flatten(detail) -> list[str]:
 
 
 def error_response(code: str, message: str, http_status: int, fields: dict | None = None) -> Response:
-    return Response(
-        {"error": {"code": code, "message": message, "fields": fields or {}}}, status=http_status
-    )
+    return Response({"error": {"code": code, "message": message, "fields": fields or {}}}, status=http_status)
 
 
 def exception_handler(exc, context):
@@ -76,7 +75,9 @@ def exception_handler(exc, context):
         return error_response("throttled", _("Zu viele Anfragen. Bitte warten Sie kurz."), 429)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code >= 400:
-        return error_response("error", _flatten(response.data)[0] if response.data else "", response.status_code)
+        return error_response(
+            "error", _flatten(response.data)[0] if response.data else "", response.status_code
+        )
     return response
 
 

@@ -50,21 +50,31 @@ class AccessCheck:
         n = len(self.counting_needs)
         if self.enough_needs:
             out.append(
-                _("%(n)s Handlungsbedarfe in den Schlüsselgruppen Leistungsfähigkeit/Rahmenbedingungen (mindestens %(min)s) – erfüllt.")
+                _(
+                    "%(n)s Handlungsbedarfe in den Schlüsselgruppen Leistungsfähigkeit/Rahmenbedingungen (mindestens %(min)s) – erfüllt."
+                )
                 % {"n": n, "min": self.min_needs}
             )
         else:
             out.append(
-                _("Nur %(n)s Handlungsbedarf(e) in den Schlüsselgruppen Leistungsfähigkeit/Rahmenbedingungen; mindestens %(min)s nötig (ACC-1).")
+                _(
+                    "Nur %(n)s Handlungsbedarf(e) in den Schlüsselgruppen Leistungsfähigkeit/Rahmenbedingungen; mindestens %(min)s nötig (ACC-1)."
+                )
                 % {"n": n, "min": self.min_needs}
             )
         if self.integration_expected_within_12_months:
-            out.append(_("Laut Profiling ist eine Integration innerhalb von 12 Monaten zu erwarten (ACC-1 nicht erfüllt)."))
+            out.append(
+                _(
+                    "Laut Profiling ist eine Integration innerhalb von 12 Monaten zu erwarten (ACC-1 nicht erfüllt)."
+                )
+            )
         else:
             out.append(_("Laut Profiling keine Integration innerhalb von 12 Monaten zu erwarten – erfüllt."))
         if not self.meets_formal_access:
             out.append(
-                _("Ohne formalen Zugang ist eine Einzelfallentscheidung mit Begründung und Datum der Rücksprache mit der Teamleitung nötig (ACC-2).")
+                _(
+                    "Ohne formalen Zugang ist eine Einzelfallentscheidung mit Begründung und Datum der Rücksprache mit der Teamleitung nötig (ACC-2)."
+                )
             )
         return out
 
@@ -73,7 +83,9 @@ def access_check(*, need_codes: Iterable[str], integration_expected_within_12_mo
     """Evaluate ACC-1 for a set of need codes (used live by the referral form and by the referral)."""
     codes = set(need_codes)
     counting = sorted(
-        Need.objects.filter(code__in=codes, active=True, key_group__in=ACCESS_KEY_GROUPS).values_list("code", flat=True)
+        Need.objects.filter(code__in=codes, active=True, key_group__in=ACCESS_KEY_GROUPS).values_list(
+            "code", flat=True
+        )
     )
     return AccessCheck(
         counting_needs=counting,
@@ -95,7 +107,12 @@ def client_access_check(*, client: Client) -> AccessCheck:
 def readmission_blocked_until(*, client: Client, individual_decision: bool) -> datetime.date | None:
     """READ-1: a new referral at the earliest 6 months after the last FM episode ended; READ-2: earlier if
     work was taken up in between, or via an individual decision with TL consultation."""
-    last_closed = client.cases.filter(state=CaseState.CLOSED).order_by("-closed_on").values_list("closed_on", flat=True).first()
+    last_closed = (
+        client.cases.filter(state=CaseState.CLOSED)
+        .order_by("-closed_on")
+        .values_list("closed_on", flat=True)
+        .first()
+    )
     if not last_closed:
         return None
     until = last_closed + relativedelta(months=settings.FM["READMISSION_LOCK_MONTHS"])
@@ -130,16 +147,21 @@ def case_refer(
 
     if fallmanager is None or fallmanager.role != Role.FALLMANAGER or not fallmanager.is_active:
         raise InvalidInput(
-            _("Bitte eine aktive Fallmanager*in wählen."), fields={"fallmanager": [_("Keine aktive Fallmanager*in.")]}
+            _("Bitte eine aktive Fallmanager*in wählen."),
+            fields={"fallmanager": [_("Keine aktive Fallmanager*in.")]},
         )
     # ACC-3: handover talk with reasons and expected goals before the referral reaches the FM.
     reasons = require_text(reasons, "reasons", _("Die Gründe für die Zuweisung (ACC-3)"))
     expected_progress = require_text(
         expected_progress, "expected_progress", _("Die erwarteten Integrationsfortschritte (ACC-1)")
     )
-    talk = require_past_or_today(handover_talk_on, "handover_talk_on", _("Das Übergabegespräch (ACC-3)"), today)
+    talk = require_past_or_today(
+        handover_talk_on, "handover_talk_on", _("Das Übergabegespräch (ACC-3)"), today
+    )
     if handover_kind not in HandoverKind.values:
-        raise InvalidInput(_("Unbekannte Art des Übergabegesprächs."), fields={"handover_kind": [_("Ungültig.")]})
+        raise InvalidInput(
+            _("Unbekannte Art des Übergabegesprächs."), fields={"handover_kind": [_("Ungültig.")]}
+        )
     referred_on = require_past_or_today(referred_on or today, "referred_on", _("Das Zuweisungsdatum"), today)
     if referred_on < talk:
         raise InvalidInput(
@@ -148,7 +170,10 @@ def case_refer(
         )
 
     if client.cases.filter(state__in=OPEN_STATES).exists():
-        raise Conflict(_("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement (ACC-5)."), code="open_case_exists")
+        raise Conflict(
+            _("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement (ACC-5)."),
+            code="open_case_exists",
+        )
     if needs is not None:
         client_set_needs(client=client, codes=needs, on=referred_on)
     check = client_access_check(client=client)
@@ -157,7 +182,9 @@ def case_refer(
     decision_reason, consulted_on = "", None
     if individual_decision:
         if not isinstance(individual_decision, dict):
-            raise InvalidInput(_("Ungültige Einzelfallentscheidung."), fields={"individual_decision": [_("Ungültig.")]})
+            raise InvalidInput(
+                _("Ungültige Einzelfallentscheidung."), fields={"individual_decision": [_("Ungültig.")]}
+            )
         decision_reason = (individual_decision.get("reason") or "").strip()
         consulted_on = individual_decision.get("teamleitung_consulted_on")
         errors = {}
@@ -173,7 +200,9 @@ def case_refer(
             errors["individual_decision.teamleitung_consulted_on"] = [_("Das Datum liegt in der Zukunft.")]
         if errors:
             raise InvalidInput(
-                _("Die Einzelfallentscheidung braucht eine Begründung und das Datum der Rücksprache mit der Teamleitung (ACC-2)."),
+                _(
+                    "Die Einzelfallentscheidung braucht eine Begründung und das Datum der Rücksprache mit der Teamleitung (ACC-2)."
+                ),
                 code="access_criteria_not_met",
                 fields=errors,
             )
@@ -181,14 +210,20 @@ def case_refer(
         raise InvalidInput(
             " ".join(check.messages),
             code="access_criteria_not_met",
-            fields={"individual_decision": [_("Ohne formalen Zugang (ACC-1) ist eine Einzelfallentscheidung nötig (ACC-2).")]},
+            fields={
+                "individual_decision": [
+                    _("Ohne formalen Zugang (ACC-1) ist eine Einzelfallentscheidung nötig (ACC-2).")
+                ]
+            },
         )
 
     # READ-1/2: readmission lock (ACC-5 was checked above, before any write).
     blocked_until = readmission_blocked_until(client=client, individual_decision=bool(decision_reason))
     if blocked_until and referred_on < blocked_until:
         raise Conflict(
-            _("Eine erneute Zuweisung ist frühestens ab %(date)s möglich (READ-1) – außer nach einer Arbeitsaufnahme oder per Einzelfallentscheidung (READ-2).")
+            _(
+                "Eine erneute Zuweisung ist frühestens ab %(date)s möglich (READ-1) – außer nach einer Arbeitsaufnahme oder per Einzelfallentscheidung (READ-2)."
+            )
             % {"date": blocked_until.strftime("%d.%m.%Y")},
             code="readmission_blocked",
         )
@@ -210,7 +245,8 @@ def case_refer(
             )
     except IntegrityError:
         raise Conflict(
-            _("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement (ACC-5)."), code="open_case_exists"
+            _("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement (ACC-5)."),
+            code="open_case_exists",
         ) from None
     record_event(
         case=case,
@@ -234,7 +270,11 @@ def case_refer(
 def case_start_clearing(*, case: Case, acting_user, on=None, today=None, expected_version=None) -> Case:
     """CLR-1: the FM takes the referred client into clearing (not yet counted in the caseload)."""
     return apply_transition(
-        case=case, method_name="start_clearing", acting_user=acting_user, on=on, today=today,
+        case=case,
+        method_name="start_clearing",
+        acting_user=acting_user,
+        on=on,
+        today=today,
         expected_version=expected_version,
     )
 
@@ -255,46 +295,86 @@ def case_admit(*, case: Case, acting_user, on=None, today=None, expected_version
         return {}
 
     return apply_transition(
-        case=case, method_name="admit", acting_user=acting_user, on=on, today=today,
-        expected_version=expected_version, validate=validate, payload=payload,
+        case=case,
+        method_name="admit",
+        acting_user=acting_user,
+        on=on,
+        today=today,
+        expected_version=expected_version,
+        validate=validate,
+        payload=payload,
     )
 
 
 @transaction.atomic
 def case_reject(
-    *, case: Case, acting_user, reason_code: str, justification: str, on=None, today=None, expected_version=None
+    *,
+    case: Case,
+    acting_user,
+    reason_code: str,
+    justification: str,
+    on=None,
+    today=None,
+    expected_version=None,
 ) -> Case:
     """CLR-3 Ablehnung: a reason from the catalogue (also "no capacity") and always a justification."""
 
     def validate(locked, on, today):
         reason = RejectionReason.objects.filter(code=reason_code, active=True).first()
         if reason is None:
-            raise InvalidInput(_("Unbekannter Ablehnungsgrund."), fields={"reason_code": [_("Unbekannter Code.")]})
+            raise InvalidInput(
+                _("Unbekannter Ablehnungsgrund."), fields={"reason_code": [_("Unbekannter Code.")]}
+            )
         text = require_text(justification, "justification", _("Die Begründung der Ablehnung (CLR-3)"))
         return {"reason": reason, "justification": text}
 
     return apply_transition(
-        case=case, method_name="reject", acting_user=acting_user, on=on, today=today,
-        expected_version=expected_version, validate=validate, payload={"reason_code": reason_code},
+        case=case,
+        method_name="reject",
+        acting_user=acting_user,
+        on=on,
+        today=today,
+        expected_version=expected_version,
+        validate=validate,
+        payload={"reason_code": reason_code},
     )
 
 
 @transaction.atomic
-def case_return_to_pap(*, case: Case, acting_user, justification: str, on=None, today=None, expected_version=None) -> Case:
+def case_return_to_pap(
+    *, case: Case, acting_user, justification: str, on=None, today=None, expected_version=None
+) -> Case:
     """CLR-3 Rückgabe: no working alliance could be established."""
 
     def validate(locked, on, today):
-        return {"justification": require_text(justification, "justification", _("Die Begründung der Rückgabe (CLR-3)"))}
+        return {
+            "justification": require_text(
+                justification, "justification", _("Die Begründung der Rückgabe (CLR-3)")
+            )
+        }
 
     return apply_transition(
-        case=case, method_name="return_to_pap", acting_user=acting_user, on=on, today=today,
-        expected_version=expected_version, validate=validate,
+        case=case,
+        method_name="return_to_pap",
+        acting_user=acting_user,
+        on=on,
+        today=today,
+        expected_version=expected_version,
+        validate=validate,
     )
 
 
 @transaction.atomic
 def case_forward(
-    *, case: Case, acting_user, to: str, justification: str, detail: str = "", on=None, today=None, expected_version=None
+    *,
+    case: Case,
+    acting_user,
+    to: str,
+    justification: str,
+    detail: str = "",
+    on=None,
+    today=None,
+    expected_version=None,
 ) -> Case:
     """CLR-3 Weiterleitung to a specialised FM or FM by third parties."""
 
@@ -307,12 +387,20 @@ def case_forward(
         return {
             "to": to,
             "detail": (detail or "").strip()[:200],
-            "justification": require_text(justification, "justification", _("Die Begründung der Weiterleitung (CLR-3)")),
+            "justification": require_text(
+                justification, "justification", _("Die Begründung der Weiterleitung (CLR-3)")
+            ),
         }
 
     return apply_transition(
-        case=case, method_name="forward", acting_user=acting_user, on=on, today=today,
-        expected_version=expected_version, validate=validate, payload={"to": to},
+        case=case,
+        method_name="forward",
+        acting_user=acting_user,
+        on=on,
+        today=today,
+        expected_version=expected_version,
+        validate=validate,
+        payload={"to": to},
     )
 
 
@@ -320,24 +408,39 @@ def case_forward(
 
 
 @transaction.atomic
-def case_dispute(*, case: Case, acting_user, comment: str, on=None, today=None, expected_version=None) -> Case:
+def case_dispute(
+    *, case: Case, acting_user, comment: str, on=None, today=None, expected_version=None
+) -> Case:
     """CLR-4: the referring pAp disputes a rejection; the TL decides."""
 
     def validate(locked, on, today):
         text = require_text(comment, "comment", _("Die Begründung des Widerspruchs"))
-        other_open = Case.objects.filter(client_id=locked.client_id, state__in=OPEN_STATES).exclude(pk=locked.pk)
+        other_open = Case.objects.filter(client_id=locked.client_id, state__in=OPEN_STATES).exclude(
+            pk=locked.pk
+        )
         if other_open.exists():
-            raise Conflict(_("Für diese Kund*in besteht inzwischen ein anderer offener Fall (ACC-5)."), code="open_case_exists")
+            raise Conflict(
+                _("Für diese Kund*in besteht inzwischen ein anderer offener Fall (ACC-5)."),
+                code="open_case_exists",
+            )
         return {"comment": text}
 
     try:
         with transaction.atomic():
             return apply_transition(
-                case=case, method_name="dispute", acting_user=acting_user, on=on, today=today,
-                expected_version=expected_version, validate=validate,
+                case=case,
+                method_name="dispute",
+                acting_user=acting_user,
+                on=on,
+                today=today,
+                expected_version=expected_version,
+                validate=validate,
             )
     except IntegrityError:
-        raise Conflict(_("Für diese Kund*in besteht inzwischen ein anderer offener Fall (ACC-5)."), code="open_case_exists") from None
+        raise Conflict(
+            _("Für diese Kund*in besteht inzwischen ein anderer offener Fall (ACC-5)."),
+            code="open_case_exists",
+        ) from None
 
 
 @transaction.atomic
@@ -346,13 +449,24 @@ def case_decide_dispute(
 ) -> Case:
     """CLR-4: the TL decides — admission (case becomes active) or the rejection stands (final)."""
     if not isinstance(admit, bool):
-        raise InvalidInput(_("Bitte entscheiden Sie: Übernahme ja oder nein."), fields={"admit": [_("Ja oder nein.")]})
+        raise InvalidInput(
+            _("Bitte entscheiden Sie: Übernahme ja oder nein."), fields={"admit": [_("Ja oder nein.")]}
+        )
 
     def validate(locked, on, today):
-        return {"by": acting_user, "comment": require_text(comment, "comment", _("Die Begründung der Entscheidung"))}
+        return {
+            "by": acting_user,
+            "comment": require_text(comment, "comment", _("Die Begründung der Entscheidung")),
+        }
 
     return apply_transition(
-        case=case, method_name="decide_dispute_admit" if admit else "decide_dispute_reject",
-        acting_user=acting_user, on=on, today=today, expected_version=expected_version, validate=validate,
-        event_name="decide_dispute", payload={"admit": admit},
+        case=case,
+        method_name="decide_dispute_admit" if admit else "decide_dispute_reject",
+        acting_user=acting_user,
+        on=on,
+        today=today,
+        expected_version=expected_version,
+        validate=validate,
+        event_name="decide_dispute",
+        payload={"admit": admit},
     )

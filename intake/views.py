@@ -10,7 +10,9 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -249,12 +251,32 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         .select_related("client", "fallmanager", "referred_by", "rejection_reason")
         .order_by("disputed_on", "pk")
     )
-    rows = [
-        {
-            "case": case,
-            "form": DecideDisputeForm(case=case, today=today, auto_id=f"c{case.pk}_%s"),
-            "url": reverse("case-action", args=[case.pk, "decide_dispute"]),
-        }
-        for case in cases
-    ]
+    # The decision form is the same for every row except its field ids and the case version: it is
+    # rendered once (the form renderer costs ~9 ms per form) with placeholders that are filled in per row.
+    rows = []
+    if cases:
+        template = _dispute_form_html(request, today)
+        url_zero = reverse("case-action", args=[0, "decide_dispute"])
+        for case in cases:
+            html = template.replace(_ID_TOKEN, f"c{case.pk}_").replace(
+                f'value="{_VERSION_TOKEN}"', f'value="{int(case.version)}"'
+            )
+            rows.append(
+                {
+                    "case": case,
+                    "form_html": mark_safe(html),  # noqa: S308 - our own rendered form, only ints substituted
+                    "url": url_zero.replace("/0/", f"/{case.pk}/", 1),
+                }
+            )
     return render(request, "intake/dispute_list.html", {"rows": rows, "next": reverse("dispute-list")})
+
+
+_ID_TOKEN = "cZZPKZZ_"
+_VERSION_TOKEN = 987654321
+
+
+def _dispute_form_html(request: HttpRequest, today) -> str:
+    form = DecideDisputeForm(
+        auto_id=f"{_ID_TOKEN}%s", initial={"version": _VERSION_TOKEN, "date": today}, today=today
+    )
+    return render_to_string("cases/_form_fields.html", {"form": form}, request=request)

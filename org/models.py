@@ -107,7 +107,11 @@ class Staff(AbstractUser):
     def caseload_target(self) -> int:
         """CAP-2: 75 × weekly hours / full-time hours, rounded half up (39 h → 75; 19.5 h → 38)."""
         fm = settings.FM
-        raw = Decimal(fm["CASELOAD_PER_FULL_TIME"]) * Decimal(self.weekly_hours) / Decimal(str(fm["FULL_TIME_HOURS"]))
+        raw = (
+            Decimal(fm["CASELOAD_PER_FULL_TIME"])
+            * Decimal(self.weekly_hours)
+            / Decimal(str(fm["FULL_TIME_HOURS"]))
+        )
         return int(raw.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
     def has_role(self, *roles: str) -> bool:
@@ -117,20 +121,33 @@ class Staff(AbstractUser):
 class Substitution(models.Model):
     """SUB-1: the TL sets a substitute for an absent FM for a period; access ends with the period."""
 
-    absent = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="substituted_by", verbose_name=_("abwesend"))
+    absent = models.ForeignKey(
+        Staff, on_delete=models.CASCADE, related_name="substituted_by", verbose_name=_("abwesend")
+    )
     substitute = models.ForeignKey(
         Staff, on_delete=models.CASCADE, related_name="substitutions", verbose_name=_("Vertretung")
     )
     starts_on = models.DateField(_("von"))
     ends_on = models.DateField(_("bis"))
-    set_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("eingetragen von"))
+    set_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("eingetragen von")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("Vertretung")
         verbose_name_plural = _("Vertretungen")
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="substitution_period_valid"),
-            models.CheckConstraint(condition=~models.Q(absent=models.F("substitute")), name="substitution_not_self"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="substitution_period_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(absent=models.F("substitute")), name="substitution_not_self"
+            ),
         ]
-        indexes = [models.Index(fields=["substitute", "starts_on", "ends_on"], name="substitution_active_idx")]
+        indexes = [
+            models.Index(fields=["substitute", "starts_on", "ends_on"], name="substitution_active_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.substitute} vertritt {self.absent} ({self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y})"

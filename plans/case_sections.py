@@ -10,7 +10,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Window
 from django.utils.translation import gettext as _
 
 from cases.choices import CaseState, NeedStatus
@@ -143,9 +143,17 @@ def services_context(case, user, today, *, base: dict, form=None, error=None) ->
 
 
 def contacts_context(case, user, today, *, base: dict, form=None, error=None) -> dict:
-    qs = selectors.contacts_for(case)
-    recent = list(qs[:RECENT_CONTACTS])
-    stats = qs.aggregate(total=Count("pk"), last=Max("date"))
+    # One query: the newest contacts with the case's contact count and last date as window aggregates
+    # (computed over all the case's contacts before the LIMIT).
+    recent = list(
+        selectors.contacts_for(case).annotate(total_count=Window(Count("pk")), last_date=Window(Max("date")))[
+            :RECENT_CONTACTS
+        ]
+    )
+    stats = {
+        "total": recent[0].total_count if recent else 0,
+        "last": recent[0].last_date if recent else None,
+    }
     days = selectors.contact_gap_days(last_contact_on=stats["last"], case=case, today=today)
     gap = settings.FM["CONTACT_GAP_DAYS"]
     ctx = {

@@ -16,9 +16,13 @@ from reporting.selectors import (
 )
 
 
-def sections(*, user, today: datetime.date) -> list[dict]:
+def sections(*, user, today: datetime.date, shared: dict | None = None) -> list[dict]:
     if user.role in DASHBOARD_ROLES:
-        board = leadership_dashboard(user=user, today=today)
+        # The TL's caseload section (cases) already read her FMs with their caseload: reuse them.
+        fms = (shared or {}).get("tl_fms")
+        board = leadership_dashboard(user=user, today=today, fms=fms)
+        if shared is not None:
+            shared["leadership_dashboard"] = board  # e.g. for the reviews section's TL counts
         return [
             {
                 "title": _("Steuerung auf einen Blick"),

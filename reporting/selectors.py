@@ -7,6 +7,7 @@ a fixed number of queries, whatever the number of records or cases."""
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -30,6 +31,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseState
@@ -481,6 +484,29 @@ def case_conditions(*, today: datetime.date, reason_codes: list[str] = ()) -> di
     return conds
 
 
+# The rejection reasons change only in the admin: the dashboards read them once per process and minute
+# instead of once per page view. A save or delete in this process forgets them at once.
+REASONS_CACHE_SECONDS = 60.0
+_reasons_cache: tuple[float, list[dict]] | None = None
+
+
+def rejection_reasons() -> list[dict]:
+    """[{"code", "label"}] of the rejection reason catalogue, in catalogue order (cached, see above)."""
+    global _reasons_cache
+    cached = _reasons_cache
+    now = time.monotonic()
+    if cached is None or now - cached[0] > REASONS_CACHE_SECONDS:
+        cached = (now, list(RejectionReason.objects.order_by("sort", "code").values("code", "label")))
+        _reasons_cache = cached
+    return [dict(row) for row in cached[1]]
+
+
+@receiver([post_save, post_delete], sender=RejectionReason, dispatch_uid="reporting_forget_reasons")
+def _forget_rejection_reasons(**kwargs) -> None:
+    global _reasons_cache
+    _reasons_cache = None
+
+
 def teams_led_by(user) -> QuerySet[Team]:
     """TL: the teams she leads (ORG-3); BL: the teams of her areas; anyone else: none."""
     if not user.is_authenticated:
@@ -547,14 +573,24 @@ class Dashboard:
     available: dict[str, bool]
 
 
-def leadership_dashboard(*, user, today: datetime.date) -> Dashboard:
-    """TL (her teams) / BL (her area's teams): four queries whatever the number of teams, FMs or cases."""
+def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None = None) -> Dashboard:
+    """TL (her teams) / BL (her area's teams): at most five queries whatever the number of teams, FMs or
+    cases; four for a single team (its median is the overall median).
+
+    `fms`: the active FMs of the viewer's teams, already annotated by `fallmanagers_with_caseload` (the start
+    page's caseload section fetched them) — saves the FM query."""
     teams = list(teams_led_by(user).select_related("site").order_by("site__name", "name"))  # 1
     team_ids = [t.pk for t in teams]
-    fms = fallmanagers_with_caseload(  # 2
-        queryset=Staff.objects.filter(role=Role.FALLMANAGER, is_active=True, team__in=team_ids)
-    ).order_by("last_name", "first_name", "pk")
-    reasons = list(RejectionReason.objects.order_by("sort", "code").values("code", "label"))  # 3
+    if fms is None:
+        fms = fallmanagers_with_caseload(  # 2
+            queryset=Staff.objects.filter(role=Role.FALLMANAGER, is_active=True, team__in=team_ids)
+        ).order_by("last_name", "first_name", "pk")
+    else:
+        wanted = set(team_ids)
+        fms = sorted(
+            (fm for fm in fms if fm.team_id in wanted), key=lambda fm: (fm.last_name, fm.first_name, fm.pk)
+        )
+    reasons = rejection_reasons()  # 3, cached per process (a minute)
     codes = [r["code"] for r in reasons]
     conds = case_conditions(today=today, reason_codes=codes)
 
@@ -602,7 +638,9 @@ def leadership_dashboard(*, user, today: datetime.date) -> Dashboard:
     if not teams:
         total.figures = {key: (0 if available[key] else None) for key, _label in DASHBOARD_FIGURES}
         total.reasons = dict.fromkeys(codes, 0)
-    if supports_median() and teams:
+    if supports_median() and len(teams) == 1:
+        total.median_months = by_team[teams[0].pk].median_months
+    elif supports_median() and teams:
         # The overall median needs its own ordering over all cases; kept within the fixed query budget.
         total.median_months = _round(
             cases_visible_to(user, today=today)  # 5
@@ -626,8 +664,10 @@ def dashboard_cases(
     fm: int | None = None,
     reason: str | None = None,
 ) -> QuerySet[Case] | None:
-    """The list behind a dashboard number, within the viewer's scope; None when the filter is invalid."""
-    team_ids = list(teams_led_by(user).values_list("pk", flat=True))
+    """The list behind a dashboard number, within the viewer's scope; None when the filter is invalid.
+
+    The viewer's teams stay a subquery (no query of their own); a `team` filter is checked against them."""
+    led = teams_led_by(user).values("pk")
     if kind not in DASHBOARD_LIST_KINDS:
         return None
     codes = [reason] if kind == "rejection_reason" and reason else []
@@ -635,9 +675,9 @@ def dashboard_cases(
     q = conds.get(f"reason:{reason}") if kind == "rejection_reason" else conds.get(kind)
     if q is None:
         return None
-    qs = cases_visible_to(user, today=today).filter(fallmanager__team__in=team_ids).filter(q)
+    qs = cases_visible_to(user, today=today).filter(fallmanager__team__in=led).filter(q)
     if team is not None:
-        if team not in team_ids:
+        if not teams_led_by(user).filter(pk=team).exists():
             return None
         qs = qs.filter(fallmanager__team=team)
     if fm is not None:

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,6 +34,38 @@ from reporting.selectors import (
 from reporting.services import monthly_report_get_or_build
 
 PAGE_SIZE = 50
+
+
+class _PageWithTotal:
+    """Paginator input that reads the requested page and the total in one query (the total as a window
+    count over the whole filtered list) instead of a COUNT query plus the page query."""
+
+    def __init__(self, queryset, number, per_page: int):
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        self.queryset, self.offset = queryset, (number - 1) * per_page
+        self.rows = list(
+            queryset.annotate(list_total=Window(Count("pk")))[self.offset : self.offset + per_page]
+        )
+        if self.rows:
+            self.total = self.rows[0].list_total
+        else:
+            self.total = queryset.count() if self.offset else 0
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, key):
+        if isinstance(key, slice) and key.start == self.offset:
+            return self.rows[: key.stop - key.start]
+        return self.queryset[key]  # another page than the one read (out of range → the last page)
+
+
 MONTH_CHOICES = 36
 
 
@@ -271,7 +304,8 @@ def dashboard_case_list(request: HttpRequest) -> HttpResponse:
     cases = dashboard_cases(user=request.user, today=today, kind=kind, team=team, fm=fm, reason=reason)
     if cases is None:
         raise Http404
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    page = Paginator(_PageWithTotal(cases, number, PAGE_SIZE), PAGE_SIZE).get_page(number)
     _log_list_read(request.user, list(page.object_list), kind=kind, today=today)
     labels = dict(DASHBOARD_FIGURES)
     title = labels.get(kind) or _("Ablehnungen (12 Monate): %(r)s") % {"r": reason}

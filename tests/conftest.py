@@ -17,8 +17,6 @@ TODAY = datetime.date(2026, 11, 20)
 ACCESS_NEEDS = ["L_PSYCHE", "R_WOHNEN", "R_FINANZEN"]
 
 
-
-
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -29,8 +27,7 @@ def _require_postgres(db):
     assert connection.vendor == "postgresql", "Die Tests laufen auf PostgreSQL (DATABASE_URL setzen)."
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(_require_postgres):
+def ensure_reference_data() -> None:
     """Transactional tests flush the database, and with serialized_rollback Django also skips
     post_migrate; re-create what migrations and post_migrate provide (catalogues, agreement titles,
     permissions), so a test's outcome never depends on the order the suite ran in."""
@@ -42,6 +39,14 @@ def _reference_data(_require_postgres):
     for module in ("catalog.migrations.0002_seed_catalogues", "plans.migrations.0002_seed_agreement_titles"):
         import_module(module).seed(django_apps, None)
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(_require_postgres, request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("databases") == []:
+        return  # the test runs without database access
+    ensure_reference_data()
 
 
 @pytest.fixture
@@ -67,13 +72,17 @@ def other_team(site):
 @pytest.fixture
 def fm(team):
     """Frau Fallmanagerin of team 1."""
-    return StaffFactory(username="fm.berger", first_name="Anna", last_name="Berger", role=Role.FALLMANAGER, team=team)
+    return StaffFactory(
+        username="fm.berger", first_name="Anna", last_name="Berger", role=Role.FALLMANAGER, team=team
+    )
 
 
 @pytest.fixture
 def fm2(team):
     """Another FM of the same team (substitute)."""
-    return StaffFactory(username="fm.klein", first_name="Jonas", last_name="Klein", role=Role.FALLMANAGER, team=team)
+    return StaffFactory(
+        username="fm.klein", first_name="Jonas", last_name="Klein", role=Role.FALLMANAGER, team=team
+    )
 
 
 @pytest.fixture
@@ -84,7 +93,9 @@ def other_fm(other_team):
 
 @pytest.fixture
 def tl(team):
-    user = StaffFactory(username="tl.schmidt", first_name="Petra", last_name="Schmidt", role=Role.TEAMLEITUNG, team=team)
+    user = StaffFactory(
+        username="tl.schmidt", first_name="Petra", last_name="Schmidt", role=Role.TEAMLEITUNG, team=team
+    )
     team.leads.add(user)
     return user
 
@@ -105,7 +116,9 @@ def bl(team, area):
 
 @pytest.fixture
 def pap(team):
-    return StaffFactory(username="pap.yilmaz", first_name="Deniz", last_name="Yilmaz", role=Role.PAP, team=team)
+    return StaffFactory(
+        username="pap.yilmaz", first_name="Deniz", last_name="Yilmaz", role=Role.PAP, team=team
+    )
 
 
 @pytest.fixture

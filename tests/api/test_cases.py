@@ -363,6 +363,7 @@ def test_bad_list_query_is_400(api_as, fm, query):
 
 def test_case_list_has_constant_queries(api_as, pap, fm, tl, site, django_assert_num_queries):
     QUERIES = {"fallmanager": 6, "teamleitung": 6, "pap": 4}  # noqa: N806
+
     def make():
         c = ClientFactory(site=site)
         give_needs(c, ACCESS_NEEDS)

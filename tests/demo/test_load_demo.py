@@ -18,7 +18,7 @@ from org.choices import Role
 from org.models import Area, Site, Staff, Team
 from org.selectors import fallmanagers_with_caseload
 from reporting.models import OutcomeRecord
-from tests.conftest import TODAY
+from tests.conftest import TODAY, ensure_reference_data
 
 CLIENTS = 120
 
@@ -35,6 +35,7 @@ def demo(django_db_setup, django_db_blocker):
     its own savepoint inside, so the tests that try to load again see the loaded database."""
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), transaction.atomic(), fast:
+        ensure_reference_data()  # a transactional test before this module may have flushed them
         yield load("--clients", str(CLIENTS), "--today", TODAY.isoformat())
         transaction.set_rollback(True)
 

@@ -43,8 +43,14 @@ def race(*calls):
 @pytest.fixture
 def clearing_case(pap, fm, client_eligible):
     case = intake.case_refer(
-        acting_user=pap, client=client_eligible, fallmanager=fm, reasons="r", expected_progress="e",
-        handover_talk_on=dt.date(2026, 10, 1), referred_on=dt.date(2026, 10, 2), today=TODAY,
+        acting_user=pap,
+        client=client_eligible,
+        fallmanager=fm,
+        reasons="r",
+        expected_progress="e",
+        handover_talk_on=dt.date(2026, 10, 1),
+        referred_on=dt.date(2026, 10, 2),
+        today=TODAY,
     )
     return intake.case_start_clearing(case=case, acting_user=fm, on=dt.date(2026, 10, 5), today=TODAY)
 
@@ -72,7 +78,9 @@ def test_same_transition_twice_exactly_one_wins(fm, clearing_case):
 def test_conflicting_transitions_admit_vs_reject(fm, clearing_case):
     results = race(
         lambda: intake.case_admit(case=clearing_case.pk, acting_user=fm, today=TODAY),
-        lambda: intake.case_reject(case=clearing_case.pk, acting_user=fm, reason_code="R03", justification="voll", today=TODAY),
+        lambda: intake.case_reject(
+            case=clearing_case.pk, acting_user=fm, reason_code="R03", justification="voll", today=TODAY
+        ),
     )
     wins, conflicts, others = _outcome(results)
     assert (len(wins), len(conflicts), others) == (1, 1, [])
@@ -84,8 +92,12 @@ def test_conflicting_transitions_admit_vs_reject(fm, clearing_case):
 def test_two_tabs_same_version_second_gets_concurrent_update(fm, clearing_case):
     version = clearing_case.version
     results = race(
-        lambda: intake.case_admit(case=clearing_case.pk, acting_user=fm, expected_version=version, today=TODAY),
-        lambda: intake.case_return_to_pap(case=clearing_case.pk, acting_user=fm, justification="x", expected_version=version, today=TODAY),
+        lambda: intake.case_admit(
+            case=clearing_case.pk, acting_user=fm, expected_version=version, today=TODAY
+        ),
+        lambda: intake.case_return_to_pap(
+            case=clearing_case.pk, acting_user=fm, justification="x", expected_version=version, today=TODAY
+        ),
     )
     wins, conflicts, others = _outcome(results)
     assert (len(wins), len(conflicts), others) == (1, 1, [])
@@ -101,8 +113,14 @@ def test_two_pap_refer_same_client_at_once_one_open_case(pap, pap2, team, site):
 
     def refer(who, fm):
         return lambda: intake.case_refer(
-            acting_user=who, client=client, fallmanager=fm, reasons="r", expected_progress="e",
-            handover_talk_on=dt.date(2026, 11, 1), referred_on=dt.date(2026, 11, 2), today=TODAY,
+            acting_user=who,
+            client=client,
+            fallmanager=fm,
+            reasons="r",
+            expected_progress="e",
+            handover_talk_on=dt.date(2026, 11, 1),
+            referred_on=dt.date(2026, 11, 2),
+            today=TODAY,
         )
 
     results = race(refer(pap, fm_a), refer(pap2, fm_b))

@@ -20,16 +20,16 @@ D = dt.date
 
 
 def refer(pap, client, fm, **kw):
-    args = dict(
-        acting_user=pap,
-        client=client,
-        fallmanager=fm,
-        reasons="Schulden, Wohnungsverlust droht, psychische Belastung",
-        expected_progress="Stabilisierung, danach Qualifizierung",
-        handover_talk_on=D(2026, 3, 2),
-        referred_on=D(2026, 3, 3),
-        today=TODAY,
-    )
+    args = {
+        "acting_user": pap,
+        "client": client,
+        "fallmanager": fm,
+        "reasons": "Schulden, Wohnungsverlust droht, psychische Belastung",
+        "expected_progress": "Stabilisierung, danach Qualifizierung",
+        "handover_talk_on": D(2026, 3, 2),
+        "referred_on": D(2026, 3, 3),
+        "today": TODAY,
+    }
     args.update(kw)
     return intake.case_refer(**args)
 
@@ -92,7 +92,10 @@ def test_acc2_individual_decision_with_reason_and_tl_date_admits_referral(pap, f
         pap,
         client,
         fm,
-        individual_decision={"reason": "Schwerwiegendes überlagerndes Vermittlungshemmnis", "teamleitung_consulted_on": D(2026, 3, 1)},
+        individual_decision={
+            "reason": "Schwerwiegendes überlagerndes Vermittlungshemmnis",
+            "teamleitung_consulted_on": D(2026, 3, 1),
+        },
     )
     assert case.meets_formal_access is False
     assert case.individual_decision_reason.startswith("Schwerwiegendes")
@@ -102,7 +105,10 @@ def test_acc2_individual_decision_with_reason_and_tl_date_admits_referral(pap, f
 @pytest.mark.parametrize(
     ("decision", "missing_field"),
     [
-        ({"reason": "Akute Problemlage", "teamleitung_consulted_on": None}, "individual_decision.teamleitung_consulted_on"),
+        (
+            {"reason": "Akute Problemlage", "teamleitung_consulted_on": None},
+            "individual_decision.teamleitung_consulted_on",
+        ),
         ({"reason": "", "teamleitung_consulted_on": D(2026, 3, 1)}, "individual_decision.reason"),
     ],
 )
@@ -209,7 +215,12 @@ def test_clr3_rejection_needs_catalogue_reason_and_justification(pap, fm, client
     case.refresh_from_db()
     assert case.state == CaseState.CLEARING
     case = intake.case_reject(
-        case=case, acting_user=fm, reason_code="R03", justification="Fallzahl 82 von 75 erreicht", on=D(2026, 4, 2), today=TODAY
+        case=case,
+        acting_user=fm,
+        reason_code="R03",
+        justification="Fallzahl 82 von 75 erreicht",
+        on=D(2026, 4, 2),
+        today=TODAY,
     )
     assert case.state == CaseState.REJECTED
     assert case.rejection_reason.code == "R03"
@@ -221,14 +232,23 @@ def test_clr3_return_and_forward(pap, fm, site):
     give_needs(c1, ACCESS_NEEDS)
     give_needs(c2, ACCESS_NEEDS)
     returned = intake.case_return_to_pap(
-        case=to_clearing(pap, c1, fm), acting_user=fm, justification="Kein Arbeitsbündnis trotz drei Terminen", today=TODAY
+        case=to_clearing(pap, c1, fm),
+        acting_user=fm,
+        justification="Kein Arbeitsbündnis trotz drei Terminen",
+        today=TODAY,
     )
     assert returned.state == CaseState.RETURNED
     with pytest.raises(InvalidInput):
-        intake.case_forward(case=to_clearing(pap, c2, fm), acting_user=fm, to="nowhere", justification="x", today=TODAY)
+        intake.case_forward(
+            case=to_clearing(pap, c2, fm), acting_user=fm, to="nowhere", justification="x", today=TODAY
+        )
     forwarded = intake.case_forward(
-        case=Case.objects.get(client=c2), acting_user=fm, to="third_party", detail="Träger Lotse e. V.",
-        justification="Suchtspezifisches FM beim Träger", today=TODAY,
+        case=Case.objects.get(client=c2),
+        acting_user=fm,
+        to="third_party",
+        detail="Träger Lotse e. V.",
+        justification="Suchtspezifisches FM beim Träger",
+        today=TODAY,
     )
     assert forwarded.state == CaseState.FORWARDED
     assert forwarded.forwarded_to_detail == "Träger Lotse e. V."
@@ -245,15 +265,30 @@ def test_clr3_outcomes_only_from_clearing(pap, fm, client_eligible):
 
 def _rejected(pap, fm, client):
     case = to_clearing(pap, client, fm)
-    return intake.case_reject(case=case, acting_user=fm, reason_code="R01", justification="Kein Arbeitsbündnis", on=D(2026, 4, 2), today=TODAY)
+    return intake.case_reject(
+        case=case,
+        acting_user=fm,
+        reason_code="R01",
+        justification="Kein Arbeitsbündnis",
+        on=D(2026, 4, 2),
+        today=TODAY,
+    )
 
 
 def test_clr4_pap_disputes_tl_admits(pap, fm, tl, client_eligible):
     # DOMAIN CLR-4
     case = _rejected(pap, fm, client_eligible)
-    case = intake.case_dispute(case=case, acting_user=pap, comment="Arbeitsbündnis war im Gespräch erkennbar", on=D(2026, 4, 3), today=TODAY)
+    case = intake.case_dispute(
+        case=case,
+        acting_user=pap,
+        comment="Arbeitsbündnis war im Gespräch erkennbar",
+        on=D(2026, 4, 3),
+        today=TODAY,
+    )
     assert case.state == CaseState.DISPUTED
-    case = intake.case_decide_dispute(case=case, acting_user=tl, admit=True, comment="Übernahme", on=D(2026, 4, 10), today=TODAY)
+    case = intake.case_decide_dispute(
+        case=case, acting_user=tl, admit=True, comment="Übernahme", on=D(2026, 4, 10), today=TODAY
+    )
     assert case.state == CaseState.ACTIVE
     assert case.admitted_on == D(2026, 4, 10)
     assert case.dispute_decided_by == tl
@@ -263,8 +298,12 @@ def test_clr4_pap_disputes_tl_admits(pap, fm, tl, client_eligible):
 def test_clr4_rejection_stands_is_final(pap, fm, tl, client_eligible):
     # DOMAIN CLR-4: "rejection stands (final)"
     case = _rejected(pap, fm, client_eligible)
-    case = intake.case_dispute(case=case, acting_user=pap, comment="Bitte prüfen", on=D(2026, 4, 3), today=TODAY)
-    case = intake.case_decide_dispute(case=case, acting_user=tl, admit=False, comment="Ablehnung bleibt", today=TODAY)
+    case = intake.case_dispute(
+        case=case, acting_user=pap, comment="Bitte prüfen", on=D(2026, 4, 3), today=TODAY
+    )
+    case = intake.case_decide_dispute(
+        case=case, acting_user=tl, admit=False, comment="Ablehnung bleibt", today=TODAY
+    )
     assert case.state == CaseState.REJECTED
     blockers = transition_blockers(case, "dispute", pap)
     assert [b.kind for b in blockers] == ["rule"]
@@ -273,7 +312,9 @@ def test_clr4_rejection_stands_is_final(pap, fm, tl, client_eligible):
         intake.case_dispute(case=case, acting_user=pap, comment="Nochmal", today=TODAY)
 
 
-def test_clr4_only_referring_pap_disputes_and_only_fm_team_tl_decides(pap, pap2, fm, tl, other_tl, client_eligible):
+def test_clr4_only_referring_pap_disputes_and_only_fm_team_tl_decides(
+    pap, pap2, fm, tl, other_tl, client_eligible
+):
     # DOMAIN CLR-4
     case = _rejected(pap, fm, client_eligible)
     with pytest.raises(NotPermitted):
@@ -330,43 +371,112 @@ def test_cap3_admission_beyond_target_allowed_but_flagged(pap, team, site):
 # --- EXIT -----------------------------------------------------------------------------------------
 
 
-OUTCOME = {"medical_service_involved": True, "health_need": True, "needs_reduced": 2, "social_participation_progress": True}
+OUTCOME = {
+    "medical_service_involved": True,
+    "health_need": True,
+    "needs_reduced": 2,
+    "social_participation_progress": True,
+}
 
 
 def test_exit1_only_fm_closes_after_handover_talk_with_pap(pap, fm, tl, client_eligible):
     # DOMAIN EXIT-1
     case = to_active(pap, client_eligible, fm)
     with pytest.raises(NotPermitted):
-        case_close(case=case, acting_user=tl, exit_reason_code="B01", handover_talk_on=D(2026, 10, 1), handover_pap=pap, outcome=OUTCOME, today=TODAY)
+        case_close(
+            case=case,
+            acting_user=tl,
+            exit_reason_code="B01",
+            handover_talk_on=D(2026, 10, 1),
+            handover_pap=pap,
+            outcome=OUTCOME,
+            today=TODAY,
+        )
     with pytest.raises(InvalidInput) as err:
-        case_close(case=case, acting_user=fm, exit_reason_code="B01", handover_talk_on=None, handover_pap=pap, outcome=OUTCOME, today=TODAY)
+        case_close(
+            case=case,
+            acting_user=fm,
+            exit_reason_code="B01",
+            handover_talk_on=None,
+            handover_pap=pap,
+            outcome=OUTCOME,
+            today=TODAY,
+        )
     assert "handover_talk_on" in err.value.fields
     with pytest.raises(InvalidInput) as err:
-        case_close(case=case, acting_user=fm, exit_reason_code="B01", handover_talk_on=D(2026, 10, 1), handover_pap=tl, outcome=OUTCOME, today=TODAY)
+        case_close(
+            case=case,
+            acting_user=fm,
+            exit_reason_code="B01",
+            handover_talk_on=D(2026, 10, 1),
+            handover_pap=tl,
+            outcome=OUTCOME,
+            today=TODAY,
+        )
     assert "handover_pap" in err.value.fields
     case.refresh_from_db()
     assert case.state == CaseState.ACTIVE
     assert not OutcomeRecord.objects.exists()
     case = case_close(
-        case=case, acting_user=fm, exit_reason_code="B01", handover_talk_on=D(2026, 10, 1), handover_pap=pap,
-        outcome=OUTCOME, on=D(2026, 10, 2), today=TODAY,
+        case=case,
+        acting_user=fm,
+        exit_reason_code="B01",
+        handover_talk_on=D(2026, 10, 1),
+        handover_pap=pap,
+        outcome=OUTCOME,
+        on=D(2026, 10, 2),
+        today=TODAY,
     )
     assert case.state == CaseState.CLOSED
-    assert (case.closed_on, case.exit_handover_pap, case.exit_handover_talk_on) == (D(2026, 10, 2), pap, D(2026, 10, 1))
+    assert (case.closed_on, case.exit_handover_pap, case.exit_handover_talk_on) == (
+        D(2026, 10, 2),
+        pap,
+        D(2026, 10, 1),
+    )
 
 
 def test_exit2_reason_from_catalogue_integration_flagged(pap, fm, client_eligible, area):
     # DOMAIN EXIT-2 (and EXIT-3: the anonymous record is written in the same transaction)
     case = to_active(pap, client_eligible, fm)
     with pytest.raises(InvalidInput) as err:
-        case_close(case=case, acting_user=fm, exit_reason_code="B77", handover_talk_on=D(2026, 10, 1), handover_pap=pap, outcome=OUTCOME, today=TODAY)
+        case_close(
+            case=case,
+            acting_user=fm,
+            exit_reason_code="B77",
+            handover_talk_on=D(2026, 10, 1),
+            handover_pap=pap,
+            outcome=OUTCOME,
+            today=TODAY,
+        )
     assert "exit_reason" in err.value.fields
     with pytest.raises(InvalidInput) as err:
-        case_close(case=case, acting_user=fm, exit_reason_code="B99", handover_talk_on=D(2026, 10, 1), handover_pap=pap, outcome=OUTCOME, today=TODAY)
+        case_close(
+            case=case,
+            acting_user=fm,
+            exit_reason_code="B99",
+            handover_talk_on=D(2026, 10, 1),
+            handover_pap=pap,
+            outcome=OUTCOME,
+            today=TODAY,
+        )
     assert "justification" in err.value.fields
-    case_close(case=case, acting_user=fm, exit_reason_code="B02", handover_talk_on=D(2026, 10, 1), handover_pap=pap, outcome=OUTCOME, on=D(2026, 10, 15), today=TODAY)
+    case_close(
+        case=case,
+        acting_user=fm,
+        exit_reason_code="B02",
+        handover_talk_on=D(2026, 10, 1),
+        handover_pap=pap,
+        outcome=OUTCOME,
+        on=D(2026, 10, 15),
+        today=TODAY,
+    )
     record = OutcomeRecord.objects.get()
-    assert (record.exit_reason_code, record.is_integration, record.month, record.area) == ("B02", True, D(2026, 10, 1), area)
+    assert (record.exit_reason_code, record.is_integration, record.month, record.area) == (
+        "B02",
+        True,
+        D(2026, 10, 1),
+        area,
+    )
     assert record.months_in_case_management == 6
     assert record.needs_reduced == 2 and record.medical_service_involved is True
 
@@ -376,8 +486,13 @@ def test_exit_invalid_outcome_rolls_back_the_exit(pap, fm, client_eligible):
     case = to_active(pap, client_eligible, fm)
     with pytest.raises(InvalidInput):
         case_close(
-            case=case, acting_user=fm, exit_reason_code="B01", handover_talk_on=D(2026, 10, 1), handover_pap=pap,
-            outcome={"medical_service_involved": "vielleicht"}, today=TODAY,
+            case=case,
+            acting_user=fm,
+            exit_reason_code="B01",
+            handover_talk_on=D(2026, 10, 1),
+            handover_pap=pap,
+            outcome={"medical_service_involved": "vielleicht"},
+            today=TODAY,
         )
     case.refresh_from_db()
     assert case.state == CaseState.ACTIVE
@@ -391,8 +506,14 @@ def test_exit_invalid_outcome_rolls_back_the_exit(pap, fm, client_eligible):
 def _closed(pap, fm, client, closed_on=D(2026, 6, 30)):
     case = to_active(pap, client, fm)
     return case_close(
-        case=case, acting_user=fm, exit_reason_code="B08", handover_talk_on=closed_on, handover_pap=pap,
-        outcome={"medical_service_involved": False}, on=closed_on, today=TODAY,
+        case=case,
+        acting_user=fm,
+        exit_reason_code="B08",
+        handover_talk_on=closed_on,
+        handover_pap=pap,
+        outcome={"medical_service_involved": False},
+        on=closed_on,
+        today=TODAY,
     )
 
 
@@ -422,7 +543,11 @@ def test_read2_earlier_via_individual_decision(pap, fm, client_eligible):
     # DOMAIN READ-2 via ACC-2
     _closed(pap, fm, client_eligible)
     case = refer(
-        pap, client_eligible, fm, handover_talk_on=D(2026, 11, 1), referred_on=D(2026, 11, 2),
+        pap,
+        client_eligible,
+        fm,
+        handover_talk_on=D(2026, 11, 1),
+        referred_on=D(2026, 11, 2),
         individual_decision={"reason": "Akute Krise", "teamleitung_consulted_on": D(2026, 10, 30)},
     )
     assert case.state == CaseState.REFERRED
@@ -447,8 +572,14 @@ def test_effective_date_not_future_not_before_previous_step(pap, fm, client_elig
 def test_every_transition_writes_an_event(pap, fm, tl, client_eligible):
     case = _rejected(pap, fm, client_eligible)
     case = intake.case_dispute(case=case, acting_user=pap, comment="x", on=D(2026, 4, 3), today=TODAY)
-    case = intake.case_decide_dispute(case=case, acting_user=tl, admit=True, comment="ok", on=D(2026, 4, 4), today=TODAY)
-    rows = list(CaseEvent.objects.filter(case=case).values_list("name", "from_state", "to_state", "effective_on", "actor"))
+    case = intake.case_decide_dispute(
+        case=case, acting_user=tl, admit=True, comment="ok", on=D(2026, 4, 4), today=TODAY
+    )
+    rows = list(
+        CaseEvent.objects.filter(case=case).values_list(
+            "name", "from_state", "to_state", "effective_on", "actor"
+        )
+    )
     assert rows == [
         ("refer", "", "referred", D(2026, 3, 3), pap.pk),
         ("start_clearing", "referred", "clearing", D(2026, 3, 4), fm.pk),
@@ -469,9 +600,21 @@ def test_stale_version_is_a_conflict(pap, fm, client_eligible):
 
 
 def test_import_running_case_from_legacy_system(admin_user, fm, client_eligible):
-    case = case_import(acting_user=admin_user, client=client_eligible, fallmanager=fm, admitted_on=D(2024, 1, 15), today=TODAY)
+    case = case_import(
+        acting_user=admin_user,
+        client=client_eligible,
+        fallmanager=fm,
+        admitted_on=D(2024, 1, 15),
+        today=TODAY,
+    )
     assert case.state == CaseState.ACTIVE and case.imported
     assert case.months_in_case_management(TODAY) == 34
     with pytest.raises(Conflict) as err:
-        case_import(acting_user=admin_user, client=client_eligible, fallmanager=fm, admitted_on=D(2024, 1, 15), today=TODAY)
+        case_import(
+            acting_user=admin_user,
+            client=client_eligible,
+            fallmanager=fm,
+            admitted_on=D(2024, 1, 15),
+            today=TODAY,
+        )
     assert err.value.code == "open_case_exists"

@@ -48,9 +48,10 @@ def _fill(case, fm, n):
 def test_case_sections_constant_queries(case, fm, n, django_assert_num_queries, debt_partner):
     # DOMAIN PLAN-5: contact density visible without N+1 (1 vs 10 goals/contacts/services)
     _fill(case, fm, n)
-    # needs, assessment, goals + status history, agreements, services, consents, contacts + stats,
-    # partners and the need catalogue for the forms: 11, whatever the number of rows.
-    with django_assert_num_queries(11):
+    # needs, assessment, goals + status history, agreements, services, consents, contacts with their count
+    # and last date (one query since the window aggregates, issue 8: was 11), partners and the need
+    # catalogue for the forms: 10, whatever the number of rows.
+    with django_assert_num_queries(10):
         html = _render_all(case, fm)
     assert html.count("Gespräch ") == n
     assert html.count("Maßnahme ") >= n
@@ -59,8 +60,9 @@ def test_case_sections_constant_queries(case, fm, n, django_assert_num_queries, 
 @pytest.mark.parametrize("n", [1, 10])
 def test_case_sections_constant_queries_tl(case, fm, tl, n, django_assert_num_queries):
     _fill(case, fm, n)
-    # as for the FM, without the two form queries (read-only)
-    with django_assert_num_queries(9):
+    # as for the FM, without the two form queries (read-only); 8 since contacts and their stats are one
+    # query (issue 8: was 9)
+    with django_assert_num_queries(8):
         _render_all(case, tl)
 
 

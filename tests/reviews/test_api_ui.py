@@ -203,7 +203,10 @@ def test_build_monthly_report_command_calls_reporting(monkeypatch, capsys):
     import reporting.services
 
     monkeypatch.setattr(
-        reporting.services, "monthly_report_build", lambda *, month, today=None: calls.append(month), raising=False
+        reporting.services,
+        "monthly_report_build",
+        lambda *, month, today=None: calls.append(month),
+        raising=False,
     )
     call_command("build_monthly_report", "--month", "2026-10")
     assert calls == [D(2026, 10, 1)]

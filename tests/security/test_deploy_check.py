@@ -19,6 +19,7 @@ def run_check(*extra):
         "DJANGO_ALLOWED_HOSTS": "fallmanagement.jobcenter.example",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process only
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING", *extra],
         cwd=ROOT,

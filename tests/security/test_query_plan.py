@@ -19,7 +19,9 @@ N = 4000
 @pytest.fixture
 def many_cases(fm, fm2, tl, team, other_team, site):
     # Most cases belong to FMs of another team, so a TL's scope is a small share, as in a real jobcenter.
-    others = [Staff.objects.create(username=f"qp{i}", role=Role.FALLMANAGER, team=other_team) for i in range(40)]
+    others = [
+        Staff.objects.create(username=f"qp{i}", role=Role.FALLMANAGER, team=other_team) for i in range(40)
+    ]
     fms = [fm, fm2, *others]
     households = Household.objects.bulk_create(Household(number=f"QP{i:07d}") for i in range(N))
     clients = Client.objects.bulk_create(

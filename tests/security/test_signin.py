@@ -73,8 +73,25 @@ def test_settings_hashing_and_password_length():
         validate_password("Kurz-123!a")  # 10 characters
     validate_password("lang-genug-Passwort-7")
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
     assert django_settings.SESSION_ABSOLUTE_SECONDS == 12 * 60 * 60
+
+
+def test_idle_expiry_slides_with_activity_but_session_saved_at_most_once_a_minute(client, fm, monkeypatch):
+    # 30 minutes idle end the session; activity extends it. The session row is rewritten at most once a
+    # minute (audit.middleware.IdleSessionRefreshMiddleware) instead of on every request.
+    from audit import middleware
+
+    clock = [1_000_000]
+    monkeypatch.setattr(middleware, "_now", lambda: clock[0])
+    client.force_login(fm)
+    client.get("/")
+    key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    first_expiry = Session.objects.get(session_key=key).expire_date
+    client.get("/")  # same second: nothing written
+    assert Session.objects.get(session_key=key).expire_date == first_expiry
+    clock[0] += 61
+    client.get("/")  # a minute later: the idle expiry moves on
+    assert Session.objects.get(session_key=key).expire_date > first_expiry
 
 
 def test_new_session_id_at_login(client, fm):
