@@ -31,7 +31,7 @@ def test_same_seed_same_data():
                     )
                 ),
                 tuple(
-                    Case.objects.order_by("client__customer_number").values_list(
+                    Case.objects.order_by("client__customer_number", "referred_on", "state").values_list(
                         "state", "referred_on", "closed_on"
                     )
                 ),
