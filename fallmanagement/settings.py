@@ -1,6 +1,7 @@
 """Settings for Fallmanagement. Everything that differs between machines comes from the environment."""
 
 import datetime
+import sys
 from pathlib import Path
 
 import environ
@@ -13,8 +14,12 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+# Code-generation commands sign nothing and must work on a developer machine without secrets; everything
+# that serves, checks or runs jobs refuses to start without a real key when DEBUG is off.
+_OFFLINE_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate", "spectacular"}
+_offline = len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] in _OFFLINE_COMMANDS
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or _offline):
         raise environ.ImproperlyConfigured("DJANGO_SECRET_KEY muss gesetzt sein, wenn DJANGO_DEBUG aus ist.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
