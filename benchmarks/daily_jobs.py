@@ -124,12 +124,14 @@ def fill(n_active: int) -> dict:
         """INSERT INTO org_team_leads (team_id, staff_id) SELECT g, %(tl0)s + g FROM generate_series(1, %(teams)s) g""",
         "INSERT INTO cases_household (id, number) SELECT g, 'BG' || g FROM generate_series(1, %(clients)s) g",
         """INSERT INTO cases_client (id, customer_number, first_name, last_name, birth_date,
-               integration_expected_within_12_months, access_check_result, created_at, site_id, household_id)
+               integration_expected_within_12_months, access_check_result, created_at, updated_at, site_id,
+               household_id)
            SELECT g, 'K' || g, 'Vorname', 'Nachname' || g, DATE '1980-01-01' + (g %% 9000),
-                  g %% 7 = 0, '', %(day)s::date - (g %% 1300) - interval '1 day', 1 + g %% %(sites)s, g
+                  g %% 7 = 0, '', %(day)s::date - (g %% 1300) - interval '1 day',
+                  %(day)s::date - (g %% 1300) / 2 - interval '1 day', 1 + g %% %(sites)s, g
            FROM generate_series(1, %(clients)s) g""",
-        """INSERT INTO cases_clientneed (client_id, need_id, identified_on, status)
-           SELECT c, n.id, %(day)s::date - 400, 'open'
+        """INSERT INTO cases_clientneed (client_id, need_id, identified_on, status, updated_at)
+           SELECT c, n.id, %(day)s::date - 400, 'open', %(day)s::date - 400
            FROM generate_series(20, %(clients)s, 20) c
            CROSS JOIN (SELECT id FROM catalog_need WHERE code IN ('L_PSYCHE', 'R_WOHNEN', 'R_FINANZEN')) n""",
         # Cases: 70 % active (admitted over 40 months), 5 % clearing, 3 % referred, 20 % closed, 2 % rejected.
@@ -224,7 +226,8 @@ def fill(n_active: int) -> dict:
 
 def simulate_a_day(n_active: int) -> dict:
     """What a working day changes between two runs, through the same columns the application writes:
-    0.5 % of the active cases edited (`updated_at`), late admissions and imports with admission dates up
+    0.5 % of the active cases and of the clients edited (`updated_at`), new needs for 0.07 % of the
+    clients (ACC-4), late admissions and imports with admission dates up
     to 30 months back (their overdue reviews must appear on the next run), new agreements superseding old
     ones, and a new TL in one team (her reminders for the team's open cases)."""
     edited = max(1, n_active // 200)
@@ -257,13 +260,32 @@ def simulate_a_day(n_active: int) -> dict:
             {"day": DAY, "n": late},
         )
         agreements = cursor.rowcount
+        # Client records edited (0.5 %) and new needs identified (0.07 % of clients get three: ACC-4).
+        cursor.execute("UPDATE cases_client SET updated_at = now() WHERE mod(id, 200) = 7")
+        clients_edited = cursor.rowcount
+        cursor.execute(
+            """INSERT INTO cases_clientneed (client_id, need_id, identified_on, status, updated_at)
+               SELECT c, n.id, %(day)s::date - 1, 'open', now()
+               FROM generate_series(10, (SELECT max(id) FROM cases_client), 1500) c
+               CROSS JOIN (SELECT id FROM catalog_need WHERE code IN ('L_PSYCHE', 'R_WOHNEN', 'R_FINANZEN')) n
+               ON CONFLICT DO NOTHING""",
+            {"day": DAY},
+        )
+        needs_added = cursor.rowcount
         cursor.execute(
             """INSERT INTO org_team_leads (team_id, staff_id)
                SELECT 1, id FROM org_staff WHERE role = 'teamleitung' AND id NOT IN
                    (SELECT staff_id FROM org_team_leads WHERE team_id = 1) ORDER BY id LIMIT 1"""
         )
         cursor.execute("SELECT setval(pg_get_serial_sequence('cases_case', 'id'), %s)", [top])
-    return {"edited_cases": touched, "late_admissions": admitted, "new_agreements": agreements, "new_tl": 1}
+    return {
+        "edited_cases": touched,
+        "late_admissions": admitted,
+        "new_agreements": agreements,
+        "edited_clients": clients_edited,
+        "new_client_needs": needs_added,
+        "new_tl": 1,
+    }
 
 
 def measure(label: str, on: datetime.date) -> dict:

@@ -445,13 +445,14 @@ def fill(n_active: int, *, today: datetime.date | None = None, outcome_records: 
             "cases_client",
             [
                 "id", "customer_number", "first_name", "last_name", "birth_date",
-                "integration_expected_within_12_months", "access_check_result", "created_at", "site_id",
-                "household_id",
+                "integration_expected_within_12_months", "access_check_result", "created_at", "updated_at",
+                "site_id", "household_id",
             ],
             """SELECT id, 'K' || lpad(id::text, 9, '0'),
                       (%(firstnames)s::text[])[1 + (id * 7) %% cardinality(%(firstnames)s::text[])],
                       (%(surnames)s::text[])[1 + id %% cardinality(%(surnames)s::text[])],
                       DATE '1965-01-01' + (id %% 12000)::int, id %% 7 = 0, '',
+                      %(today)s::date - (id %% 1300)::int - interval '1 day',
                       %(today)s::date - (id %% 1300)::int - interval '1 day', site, id {extra}
                FROM bench_src""",
             p,

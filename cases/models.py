@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -51,6 +52,8 @@ class Client(models.Model):
     access_checked_on = models.DateField(_("Zugang zuletzt geprüft am"), null=True, blank=True)
     access_check_result = models.TextField(_("Ergebnis der Zugangsprüfung"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The daily job re-checks ACC-4 for clients changed since its last run (reviews.services).
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -64,6 +67,11 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["site", "last_name"], name="client_site_name_idx"),
             models.Index(fields=["last_name", "first_name"], name="client_name_idx"),
+            # ACC-4 in the daily job: changed clients, and the clients whose check falls due (by the date
+            # of the last check, or of the client record when never checked).
+            models.Index(fields=["updated_at"], name="client_updated_idx"),
+            models.Index(fields=["access_checked_on"], name="client_access_checked_idx"),
+            models.Index(fields=["created_at"], name="client_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -83,11 +91,14 @@ class ClientNeed(models.Model):
     status = models.CharField(_("Status"), max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     status_changed_on = models.DateField(_("Status geändert am"), null=True, blank=True)
     priority = models.PositiveSmallIntegerField(_("Priorität"), null=True, blank=True)
+    # A new need can make a client meet ACC-4; the daily job re-checks clients with changed needs.
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         verbose_name = _("Handlungsbedarf der Kund*in")
         verbose_name_plural = _("Handlungsbedarfe der Kund*in")
         constraints = [models.UniqueConstraint(fields=["client", "need"], name="clientneed_unique")]
+        indexes = [models.Index(fields=["updated_at"], name="clientneed_updated_idx")]
 
     def __str__(self) -> str:
         return f"{self.need_id} ({self.get_status_display()})"

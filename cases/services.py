@@ -267,7 +267,7 @@ def client_update(*, client: Client, acting_user, today: datetime.date | None = 
         )
         fields.append("work_taken_up_on")
     if fields:
-        client.save(update_fields=fields)
+        client.save(update_fields=[*fields, "updated_at"])
     if "needs" in changes:
         client_set_needs(client=client, codes=changes["needs"], on=today)
     return client

@@ -223,7 +223,7 @@ def assessment_save(
             ClientNeed.objects.create(client=case.client, need=need, identified_on=today, priority=priority)
         elif current.priority != priority:
             current.priority = priority
-            current.save(update_fields=["priority"])
+            current.save(update_fields=["priority", "updated_at"])
 
 
 @transaction.atomic
@@ -267,7 +267,7 @@ def need_resolve(
         )
     client_need.status = status
     client_need.status_changed_on = on
-    client_need.save(update_fields=["status", "status_changed_on"])
+    client_need.save(update_fields=["status", "status_changed_on", "updated_at"])
     return client_need
 
 

@@ -180,8 +180,12 @@ class Reminder(models.Model):
             ),
         ]
         indexes = [
+            # The inbox (by recipient, by due date) and the digest's count per kind: index-only with `kind`.
             models.Index(
-                fields=["recipient", "due_on"], condition=Q(done_at__isnull=True), name="reminder_open_idx"
+                fields=["recipient", "due_on"],
+                include=["kind"],
+                condition=Q(done_at__isnull=True),
+                name="reminder_open_idx",
             ),
         ]
 
@@ -248,3 +252,19 @@ class ReminderRecipientSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id}: {self.team_leads}"
+
+
+class AccessCheckRecipientSnapshot(models.Model):
+    """Per site: the active pAps as of the last daily job (ids, comma-separated). ACC-4 reminders go to the
+    pAps of the client's site; when that set changes (a new pAp, a pAp moved), the next daily job re-checks
+    the site's clients — without this, only a full run would give the new pAp her reminders."""
+
+    site_id = models.BigIntegerField(primary_key=True)
+    paps = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("Empfängerstand der Zugangsprüfungen")
+        verbose_name_plural = _("Empfängerstände der Zugangsprüfungen")
+
+    def __str__(self) -> str:
+        return f"{self.site_id}: {self.paps}"

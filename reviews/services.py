@@ -271,7 +271,7 @@ def client_access_check_record(*, client: Client, acting_user, result: str, on: 
     locked = Client.objects.select_for_update().get(pk=client.pk)
     locked.access_checked_on = on
     locked.access_check_result = result
-    locked.save(update_fields=["access_checked_on", "access_check_result"])
+    locked.save(update_fields=["access_checked_on", "access_check_result", "updated_at"])
     Reminder.objects.filter(
         client=locked,
         case__isnull=True,
@@ -297,7 +297,9 @@ def client_access_check_record(*, client: Client, acting_user, result: str, on: 
 #       overlap), cases given a review row or an agreement since then (late rows, `reviews_ensure_for_case`),
 #       and the open cases of every FM whose set of active TLs changed (ReminderRecipientSnapshot) —
 #       for those, every rule is evaluated in full, whatever their dates (a case admitted or imported
-#       with an admission date 20 months back gets its overdue reviews at once).
+#       with an admission date 20 months back gets its overdue reviews at once); likewise for ACC-4 the
+#       *changed clients* (`_dj_clients`: client or needs changed, a case of theirs changed, their site's
+#       pAps changed — AccessCheckRecipientSnapshot).
 # A missed day just widens the window. Without an earlier run, or with `full=True`, the window is
 # everything. `tests/reviews` checks after incremental runs that a full run would create nothing more.
 
@@ -308,8 +310,9 @@ FULL_SCAN = datetime.date(1900, 1, 1)
 # the changed cases, not by dates. Every extra day costs a full day of due dates at 1,000,000 cases.
 WINDOW_OVERLAP_DAYS = 0
 # Overlap with the previous run's start for "changed since": covers transactions that were still open
-# (not yet visible) when the previous run took its snapshot, and clock differences between hosts.
-CHANGED_OVERLAP = datetime.timedelta(days=1)
+# (not yet visible) when the previous run took its snapshot — a web request or an import lasts seconds to
+# minutes — and clock differences between hosts. Every extra hour re-reads that hour's changed cases.
+CHANGED_OVERLAP = datetime.timedelta(hours=1)
 # Work memory for the job's hash joins (per sort/hash node of these statements only).
 JOB_WORK_MEM = "64MB"
 
@@ -471,20 +474,40 @@ def _sources(agreement_table: str | None) -> dict[str, str]:
     return sources
 
 
-def _access_check_sql() -> str:
+def _access_check_sql(*, incremental: bool) -> str:
     """ACC-4: clients who meet the need/forecast part of ACC-1 and have no open case are checked every 6
-    months by the pAps of their site; due = last check (or creation) + 6 months. Evaluated in full every
-    run (needs, checks, case closures and pAps all change it); the anti-join is a hash join over the
-    partial unique index of client reminders, so a run that creates nothing stays cheap."""
+    months by the pAps of their site; due = last check (or creation) + 6 months.
+
+    Incremental (there was an earlier run) like the case reminders: only the *candidates* are evaluated —
+    clients whose due date entered the window since the last run (range scans on `access_checked_on`,
+    resp. `created_at` for clients never checked; ±3 days cover month-end clamping) and the changed
+    clients (`_dj_clients`: the client or a need changed, a case of the client changed, the site's pAps
+    changed). A first or full run evaluates every client; the anti-join is a hash join over the partial
+    unique index of client reminders."""
     open_states = ", ".join(f"'{s.value}'" for s in OPEN_STATES)
     key_groups = ", ".join(f"'{g.value}'" for g in ACCESS_KEY_GROUPS)
     months = f"make_interval(months => {int(settings.FM['ACCESS_CHECK_MONTHS'])})"
     min_needs = int(settings.FM["ACCESS_MIN_NEEDS"])
+    candidates = ""
+    if incremental:
+        candidates = f"""
+              AND cn.client_id IN (
+                  SELECT cl.id FROM cases_client cl
+                  WHERE cl.access_checked_on >= (%(review_since)s::date - {months} - interval '3 days')::date
+                    AND cl.access_checked_on <= (%(horizon)s::date - {months} + interval '3 days')::date
+                  UNION ALL
+                  SELECT cl.id FROM cases_client cl
+                  WHERE cl.access_checked_on IS NULL
+                    AND cl.created_at >= (%(review_since)s::date - {months} - interval '4 days') AT TIME ZONE %(tz)s
+                    AND cl.created_at < (%(horizon)s::date - {months} + interval '4 days') AT TIME ZONE %(tz)s
+                  UNION ALL
+                  SELECT id FROM _dj_clients
+              )"""
     return f"""
         WITH needy AS (
             SELECT cn.client_id
             FROM cases_clientneed cn JOIN catalog_need n ON n.id = cn.need_id
-            WHERE cn.status = 'open' AND n.active AND n.key_group IN ({key_groups})
+            WHERE cn.status = 'open' AND n.active AND n.key_group IN ({key_groups}){candidates}
             GROUP BY cn.client_id
             HAVING count(*) >= {min_needs}
         ), eligible AS (
@@ -531,12 +554,25 @@ def _agreement_table() -> tuple[str | None, bool]:
 
 
 # Per staff member: her team's active TLs ("3,17"), the recipients added to `notify_tl` reminders.
+# Filled once per run into the temp table `_dj_leads` (read by the changed cases and the snapshot).
 _TEAM_LEADS_SQL = """
-    SELECT f.id AS staff_id,
-           COALESCE((SELECT string_agg(tl.staff_id::text, ',' ORDER BY tl.staff_id)
-                     FROM org_team_leads tl JOIN org_staff t ON t.id = tl.staff_id AND t.is_active
-                     WHERE tl.team_id = f.team_id), '') AS team_leads
-    FROM org_staff f
+    SELECT f.id AS staff_id, COALESCE(l.team_leads, '') AS team_leads
+    FROM org_staff f LEFT JOIN (
+        SELECT tl.team_id, string_agg(tl.staff_id::text, ',' ORDER BY tl.staff_id) AS team_leads
+        FROM org_team_leads tl JOIN org_staff t ON t.id = tl.staff_id AND t.is_active
+        GROUP BY tl.team_id
+    ) l ON l.team_id = f.team_id
+"""
+
+# Per site: its active pAps ("5,9"), the recipients of ACC-4 reminders (temp table `_dj_paps`).
+_SITE_PAPS_SQL = """
+    SELECT s.id AS site_id, COALESCE(p.paps, '') AS paps
+    FROM org_site s LEFT JOIN (
+        SELECT t.site_id, string_agg(p.id::text, ',' ORDER BY p.id) AS paps
+        FROM org_staff p JOIN org_team t ON t.id = p.team_id
+        WHERE p.role = 'pap' AND p.is_active
+        GROUP BY t.site_id
+    ) p ON p.site_id = s.id
 """
 
 
@@ -557,23 +593,47 @@ def _changed_cases_sql(agreement_table: str | None, agreement_created: bool) -> 
         {agreements}
         UNION SELECT c.id FROM cases_case c
         WHERE %(changed_since)s IS NOT NULL AND c.state IN ('active', 'clearing') AND c.fallmanager_id IN (
-            SELECT cur.staff_id FROM ({_TEAM_LEADS_SQL}) cur
+            SELECT cur.staff_id FROM _dj_leads cur
             LEFT JOIN reviews_reminderrecipientsnapshot s ON s.staff_id = cur.staff_id
             WHERE s.team_leads IS DISTINCT FROM cur.team_leads
         )
     """
 
 
-def _snapshot_sql() -> str:
-    """Remember the TL sets the reminders were made for — only in the newest run (a run for an earlier
-    date must not hide a change from the next regular run)."""
-    return f"""
-        INSERT INTO reviews_reminderrecipientsnapshot (staff_id, team_leads)
-        SELECT cur.staff_id, cur.team_leads FROM ({_TEAM_LEADS_SQL}) cur
-        WHERE NOT EXISTS (SELECT 1 FROM reviews_dailyjobrun j WHERE j."on" > %(on)s)
-        ON CONFLICT (staff_id) DO UPDATE SET team_leads = EXCLUDED.team_leads
-        WHERE reviews_reminderrecipientsnapshot.team_leads IS DISTINCT FROM EXCLUDED.team_leads
+# Fill `_dj_clients` (ACC-4 candidates besides the date window), after `_dj_cases`.
+_CHANGED_CLIENTS_SQL = """
+    INSERT INTO _dj_clients (id)
+    SELECT cl.id FROM cases_client cl WHERE cl.updated_at >= %(changed_since)s
+    UNION SELECT cn.client_id FROM cases_clientneed cn WHERE cn.updated_at >= %(changed_since)s
+    UNION SELECT c.client_id FROM cases_case c WHERE c.id IN (SELECT id FROM _dj_cases)
+    UNION SELECT cl.id FROM cases_client cl WHERE %(changed_since)s IS NOT NULL AND cl.site_id IN (
+        SELECT cur.site_id FROM _dj_paps cur
+        LEFT JOIN reviews_accesscheckrecipientsnapshot s ON s.site_id = cur.site_id
+        WHERE s.paps IS DISTINCT FROM cur.paps
+    )
+"""
+
+
+# Remember the TL sets and the pAp sets the reminders were made for — only in the newest run (a run for
+# an earlier date must not hide a change from the next regular run). Only differing rows are written.
+_SNAPSHOT_SQL = (
     """
+    INSERT INTO reviews_reminderrecipientsnapshot (staff_id, team_leads)
+    SELECT cur.staff_id, cur.team_leads FROM _dj_leads cur
+    LEFT JOIN reviews_reminderrecipientsnapshot s ON s.staff_id = cur.staff_id
+    WHERE s.team_leads IS DISTINCT FROM cur.team_leads
+      AND NOT EXISTS (SELECT 1 FROM reviews_dailyjobrun j WHERE j."on" > %(on)s)
+    ON CONFLICT (staff_id) DO UPDATE SET team_leads = EXCLUDED.team_leads
+    """,
+    """
+    INSERT INTO reviews_accesscheckrecipientsnapshot (site_id, paps)
+    SELECT cur.site_id, cur.paps FROM _dj_paps cur
+    LEFT JOIN reviews_accesscheckrecipientsnapshot s ON s.site_id = cur.site_id
+    WHERE s.paps IS DISTINCT FROM cur.paps
+      AND NOT EXISTS (SELECT 1 FROM reviews_dailyjobrun j WHERE j."on" > %(on)s)
+    ON CONFLICT (site_id) DO UPDATE SET paps = EXCLUDED.paps
+    """,
+)
 
 
 def _window_params(*, on: datetime.date, horizon: datetime.date, full: bool) -> dict:
@@ -629,14 +689,22 @@ def _reviews_and_reminders_create(
         # The job's statements probe indexes with few rows each; the working set is cached.
         cursor.execute("SET LOCAL random_page_cost = 1.1")
         cursor.execute("CREATE TEMP TABLE _dj_cases (id bigint PRIMARY KEY) ON COMMIT DROP")
+        cursor.execute("CREATE TEMP TABLE _dj_clients (id bigint PRIMARY KEY) ON COMMIT DROP")
+        cursor.execute(f"CREATE TEMP TABLE _dj_leads ON COMMIT DROP AS {_TEAM_LEADS_SQL}")
+        cursor.execute(f"CREATE TEMP TABLE _dj_paps ON COMMIT DROP AS {_SITE_PAPS_SQL}")
         cursor.execute("SELECT now()")  # the transaction time: `created_at` of the review rows made here
         reviews_at = cursor.fetchone()[0]
-        cursor.execute(_changed_cases_sql(agreement_table, agreement_created), params)
-        logger.info(
-            "Tägliche Jobs zum %s: %s geänderte Fälle seit dem letzten Lauf.", on.isoformat(), cursor.rowcount
-        )
-        cursor.execute("ANALYZE _dj_cases")
         everything = params["changed_since"] is None
+        cursor.execute(_changed_cases_sql(agreement_table, agreement_created), params)
+        changed_cases = cursor.rowcount
+        cursor.execute(_CHANGED_CLIENTS_SQL, params)  # nothing in a full run: the same statements every run
+        logger.info(
+            "Tägliche Jobs zum %s: %s geänderte Fälle, %s geänderte Kund*innen seit dem letzten Lauf.",
+            on.isoformat(),
+            changed_cases,
+            cursor.rowcount,
+        )
+        cursor.execute("ANALYZE _dj_cases, _dj_clients, _dj_leads, _dj_paps")
         cursor.execute(_review_insert_sql(everything=everything), {**params, "since": params["review_since"]})
         counts["reviews"] = cursor.rowcount
         cursor.execute(_review_insert_sql(changed_cases=True), params)
@@ -644,10 +712,14 @@ def _reviews_and_reminders_create(
         for kind, source in _sources(agreement_table).items():
             cursor.execute(_case_reminder_sql(source), {**params, "kind": kind.value})
             counts[kind.value] = cursor.rowcount
-        cursor.execute(_access_check_sql(), {**params, "kind": ReminderKind.ACCESS_CHECK_DUE.value})
+        cursor.execute(
+            _access_check_sql(incremental=not everything),
+            {**params, "kind": ReminderKind.ACCESS_CHECK_DUE.value},
+        )
         counts[ReminderKind.ACCESS_CHECK_DUE.value] = cursor.rowcount
-        cursor.execute(_snapshot_sql(), params)
-        cursor.execute("DROP TABLE _dj_cases")
+        for statement in _SNAPSHOT_SQL:
+            cursor.execute(statement, params)
+        cursor.execute("DROP TABLE _dj_cases, _dj_clients, _dj_leads, _dj_paps")
     counts.setdefault(ReminderKind.AGREEMENT_REVIEW_DUE.value, 0)
     return counts, reviews_at
 
@@ -657,8 +729,10 @@ def reminder_digests_send(*, on: datetime.date) -> int:
     """One e-mail per person with open reminders, at most once per day (`ReminderDigest` unique per
     person and day). Claim and send in one transaction: if sending fails, the claim is rolled back and
     the next run sends it. One query, whatever the number of people or reminders; people who already
-    had today's digest are skipped before any reminder is counted (a re-run reads no reminders)."""
+    had today's digest are skipped before any reminder is counted (a re-run reads no reminders). The
+    counts come from the open-reminder index alone (it includes `kind`)."""
     with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{JOB_WORK_MEM}'")  # the per-person counts are hashed in memory
         cursor.execute(
             """
             WITH todo AS MATERIALIZED (

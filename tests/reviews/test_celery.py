@@ -62,7 +62,7 @@ def broker_down():
     app.amqp._producer_pool = None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_broker_down_request_answers_quickly_with_data_committed(
     broker_down, make_case, fm, tl, caplog, api_as
 ):
@@ -84,7 +84,7 @@ def test_broker_down_request_answers_quickly_with_data_committed(
     assert any("reviews.notify_teamleitung" in r.getMessage() for r in caplog.records)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_real_worker_on_real_redis_runs_the_daily_task(make_case, fm):
     make_case(D(2024, 1, 15))
     old = (app.conf.broker_url, app.conf.task_always_eager)

@@ -201,3 +201,93 @@ def test_rev6_digest_body_is_the_template_rendered_per_person(kinds):
         {"name": "Anna Berger", "kinds": kinds, "on": on}
     )
     assert services._digest_body_renderer(on=on)("Anna Berger", kinds) == expected
+
+
+# --- ACC-4 incremental: the date window and the changed clients ---------------------------------------------
+
+
+def access_reminders():
+    return sorted(
+        Reminder.objects.filter(kind="access_check_due").values_list("client_id", "recipient__username", "due_on")
+    )
+
+
+def test_acc4_incremental_runs_find_changed_clients_and_leave_nothing_for_a_full_run(
+    narrow, site, team, fm, pap, admin_user, make_case, run_jobs
+):
+    # DOMAIN ACC-4, REV-6: a run evaluates only the clients whose check fell due since the last run and the
+    # changed ones — a new need, a closed case, an edited forecast, a new pAp at the site — and misses nothing.
+    from org.choices import Role
+    from tests.conftest import give_needs
+    from tests.factories import StaffFactory
+
+    long_due = D(2025, 1, 10)  # checked then: due 10.07.2025, long outside every date window
+    gets_need = ClientFactory(site=site, access_checked_on=long_due)
+    give_needs(gets_need, ["L_PSYCHE", "R_WOHNEN"])
+    forecast = ClientFactory(site=site, access_checked_on=long_due, integration_expected_within_12_months=True)
+    give_needs(forecast, ["L_PSYCHE", "R_WOHNEN", "R_FINANZEN"])
+    in_fm = make_case(D(2025, 1, 2))
+    in_fm.client.access_checked_on = long_due
+    in_fm.client.save()
+    give_needs(in_fm.client, ["L_PSYCHE", "R_WOHNEN", "R_FINANZEN"])
+    by_date = ClientFactory(site=site, access_checked_on=D(2026, 5, 28))  # due 28.11.2026: the window
+    give_needs(by_date, ["L_PSYCHE", "R_WOHNEN", "R_FINANZEN"])
+
+    day1 = D(2026, 11, 10)
+    assert run_jobs(day1)["access_check_due"] == 0  # first (full) run: nobody eligible and due yet
+    # A working day: a third need, an edited forecast, the FM case closed — each makes a client eligible
+    # with a due date months back; none of them lies in the date window.
+    give_needs(gets_need, ["R_FINANZEN"], on=D(2026, 11, 12))
+    case_services.client_update(
+        client=forecast, acting_user=pap, integration_expected_within_12_months=False, today=D(2026, 11, 12)
+    )
+    case_services.case_close(
+        case=in_fm,
+        acting_user=fm,
+        exit_reason_code="B08",
+        handover_talk_on=D(2026, 11, 12),
+        handover_pap=pap,
+        outcome={"medical_service_involved": False},
+        on=D(2026, 11, 12),
+        today=D(2026, 11, 12),
+    )
+    day2 = D(2026, 11, 13)
+    counts = run_jobs(day2)
+    assert counts["access_check_due"] == 3
+    assert access_reminders() == sorted(
+        [
+            (gets_need.pk, "pap.yilmaz", D(2025, 7, 10)),
+            (forecast.pk, "pap.yilmaz", D(2025, 7, 10)),
+            (in_fm.client_id, "pap.yilmaz", D(2025, 7, 10)),
+        ]
+    )
+    assert created(services.reviews_and_reminders_create(on=day2, full=True)) == {}
+
+    # The date window: unchanged, due 28.11.2026 — 14 days ahead on 14.11.; then a new pAp at the site.
+    assert run_jobs(D(2026, 11, 14))["access_check_due"] == 1
+    StaffFactory(username="pap.neu", role=Role.PAP, team=team)
+    assert run_jobs(D(2026, 11, 15))["access_check_due"] == 4
+    assert {c for c, who, _due in access_reminders() if who == "pap.neu"} == {
+        gets_need.pk,
+        forecast.pk,
+        in_fm.client_id,
+        by_date.pk,
+    }
+    assert created(services.reviews_and_reminders_create(on=D(2026, 11, 15), full=True)) == {}
+    assert created(run_jobs(D(2026, 11, 15))) == {}
+
+
+def test_acc4_a_run_does_not_re_read_unchanged_clients_outside_its_window(narrow, site, pap, run_jobs):
+    # DOMAIN ACC-4, REV-6: what keeps the job fast — a client written around the application (no
+    # `updated_at`) outside the window is not re-read; `run_daily_jobs --full` repairs it
+    client = ClientFactory(site=site, access_checked_on=D(2025, 1, 10))
+    run_jobs(D(2026, 11, 19))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cases_clientneed (client_id, need_id, identified_on, status, updated_at)"
+            " SELECT %s, id, '2025-01-01', 'open', '2025-01-01' FROM catalog_need"
+            " WHERE code IN ('L_PSYCHE', 'R_WOHNEN', 'R_FINANZEN')",
+            [client.pk],
+        )
+    assert run_jobs(D(2026, 11, 20))["access_check_due"] == 0
+    assert services.daily_jobs_run(on=D(2026, 11, 20), full=True)["access_check_due"] == 1
