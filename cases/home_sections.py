@@ -16,7 +16,18 @@ from org.models import Staff
 from org.selectors import Caseload, fallmanagers_with_caseload
 
 STATE_ORDER = {state.value: index for index, state in enumerate(CaseState)}
+# What the FM's open-cases table (and the sections reusing `shared["fm_open_cases"]`) read.
+OPEN_CASE_FIELDS = (
+    "id", "state", "version", "referred_on", "clearing_started_on", "admitted_on", "closed_on",
+    "client_id", "client__first_name", "client__last_name", "client__customer_number",
+    "fallmanager_id", "fallmanager__username", "fallmanager__first_name", "fallmanager__last_name",
+)  # fmt: skip
 PAP_LIMIT = 200
+
+
+def _d(value: datetime.date | None) -> str:
+    """German date (the `d.m.Y` of the templates) — formatted in Python for the long tables."""
+    return value.strftime("%d.%m.%Y") if value else ""
 
 
 def _detail_url_prefix() -> str:
@@ -28,9 +39,10 @@ def fm_caseload(*, user, today: datetime.date, shared: dict | None = None) -> di
     """FM: counts by state, her open cases with key dates, counted caseload vs target (CAP-1..3, CLR-2).
 
     Three queries however many cases: counts by state (the caseload figures CAP-1 are the active and
-    clearing counts of the same rows, so no separate caseload query), the open cases, their reviews.
-    The open cases go into `shared["fm_open_cases"]` for later sections of the same page."""
-    from reviews.selectors import case_review_status, with_review_status
+    clearing counts of the same rows, so no separate caseload query), the open cases (only the columns
+    the page shows: 150 rows of the widest table are the page's main cost), their review rows.
+    The open cases go into `shared["fm_open_cases"]` (with `_review_rows`) for later sections."""
+    from reviews.selectors import attach_review_rows, case_review_status
 
     visible = cases_visible_to(user, today=today)
     counts = {
@@ -38,7 +50,13 @@ def fm_caseload(*, user, today: datetime.date, shared: dict | None = None) -> di
         for row in visible.filter(fallmanager=user).order_by().values("state").annotate(n=Count("pk"))
     }
     open_cases = sorted(
-        with_review_status(visible.filter(state__in=OPEN_STATES).select_related("client", "fallmanager")),
+        attach_review_rows(
+            list(
+                visible.filter(state__in=OPEN_STATES)
+                .select_related("client", "fallmanager")
+                .only(*OPEN_CASE_FIELDS)
+            )
+        ),
         key=lambda c: (STATE_ORDER[c.state], c.client.last_name, c.client.first_name),
     )
     if shared is not None:
@@ -46,21 +64,29 @@ def fm_caseload(*, user, today: datetime.date, shared: dict | None = None) -> di
     labels = {state.value: str(state.label) for state in CaseState}
     prefix = _detail_url_prefix()
     rows = []
+    # Flat rows with the dates already formatted: the table is the page's main rendering cost, and a
+    # variable lookup is much cheaper than `row.case.client.last_name` or the `date` filter per cell.
     for case in open_cases:
         due = case.clearing_due_on
         next_review, continuation = case_review_status(case=case, today=today)
+        client = case.client
         rows.append(
             {
                 "case": case,
                 "url": f"{prefix}{case.pk}/",
+                "name": f"{client.last_name}, {client.first_name}",
+                "customer_number": client.customer_number,
+                "state": case.state,
                 "state_label": labels.get(case.state, case.state),
-                "clearing_due": due,
+                "referred_on": _d(case.referred_on),
+                "clearing_due": _d(due),
                 "overdue": bool(case.state == CaseState.CLEARING and due and due < today),
+                "admitted_on": _d(case.admitted_on),
                 "months": case.months_in_case_management(today),
-                "next_review": next_review,
+                "next_review": _d(next_review),
                 "review_overdue": bool(next_review and next_review < today),
                 "continuation": continuation,
-                "substituted": case.fallmanager_id != user.pk,
+                "substituted": str(case.fallmanager) if case.fallmanager_id != user.pk else "",
             }
         )
     # CAP-1/2 (as org.selectors.staff_caseload): counted = her active cases, clearing shown apart.

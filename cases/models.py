@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from cases.choices import OPEN_STATES, CaseState, ForwardTarget, HandoverKind, NeedStatus
+from cases.dates import add_months, months_between
 from org.choices import Role
 
 
@@ -255,7 +255,7 @@ class Case(FSMModelMixin, models.Model):
         """CLR-2: clearing ends at the latest 2 calendar months after it started."""
         if not self.clearing_started_on:
             return None
-        return self.clearing_started_on + relativedelta(months=settings.FM["CLEARING_MAX_MONTHS"])
+        return add_months(self.clearing_started_on, settings.FM["CLEARING_MAX_MONTHS"])
 
     def months_in_case_management(self, today: datetime.date) -> int | None:
         """Completed calendar months since admission (to exit, or to today while active)."""
@@ -264,8 +264,7 @@ class Case(FSMModelMixin, models.Model):
         end = self.closed_on or today
         if end < self.admitted_on:
             return 0
-        delta = relativedelta(end, self.admitted_on)
-        return delta.years * 12 + delta.months
+        return months_between(self.admitted_on, end)
 
     @property
     def is_open(self) -> bool:

@@ -362,6 +362,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for event in case_history(case)
     ]
+    with scope_memo():
+        sections = collect_sections("case_sections", request, case=case, user=user, today=today)
+    # After the sections: the reviews section leaves the case's review rows on `case` (no second read).
     next_review, continuation = review_status(case, today)
     clearing_due = case.clearing_due_on
     context = {
@@ -378,7 +381,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review_overdue": bool(next_review and next_review < today),
         "continuation": CONTINUATION_LABELS.get(continuation, continuation) if continuation else None,
         "handover_kind_label": HandoverKind(case.handover_kind).label if case.handover_kind else "",
+        "sections": sections,
     }
-    with scope_memo():
-        context["sections"] = collect_sections("case_sections", request, case=case, user=user, today=today)
     return render(request, "cases/case_detail.html", context)

@@ -108,8 +108,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
-    # JIT compilation costs 200–700 ms on our short OLTP queries (benchmarks/results/REPORT.md).
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # JIT compilation costs 200–700 ms on our short OLTP queries, and starting parallel workers ~10 ms on
+    # queries that take 2 ms (benchmarks/results/REPORT.md); the batch jobs (daily jobs, monthly report)
+    # allow parallel workers for their own transaction (SET LOCAL).
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.Staff"

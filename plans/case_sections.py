@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Window
 from django.utils.translation import gettext as _
 
 from cases.choices import CaseState, NeedStatus
-from catalog.models import LifeArea, Need
+from catalog.models import LifeArea
 from plans import forms, selectors
 from plans.choices import OPEN_SERVICE_STATES, SERVICE_STEPS, GoalStatus, ServiceStatus
 from plans.permissions import can_read_plan, can_see_sensitive, can_write_plan
@@ -43,7 +43,9 @@ def _base(case, user, today) -> dict:
     }
 
 
-def needs_context(case, user, today, *, base: dict, needs=None, form=None, error=None) -> dict:
+def needs_context(
+    case, user, today, *, base: dict, needs=None, catalogue=None, form=None, error=None
+) -> dict:
     needs = selectors.client_needs(case) if needs is None else needs
     rows, hidden = selectors.needs_progress(case, user, needs=needs)
     ctx = {
@@ -56,34 +58,41 @@ def needs_context(case, user, today, *, base: dict, needs=None, form=None, error
     }
     if base["can_write"]:
         have = {cn.need_id for cn in needs}
-        catalogue = [
+        catalogue = selectors.need_catalogue() if catalogue is None else catalogue
+        addable = [
             n
-            for n in Need.objects.filter(active=True).order_by("life_area", "sort", "code")
+            for n in catalogue
             if n.pk not in have and (base["sensitive_ok"] or n.life_area != LifeArea.GESUNDHEIT)
         ]
-        ctx["add_form"] = form or forms.NeedAddForm(needs=catalogue, sensitive_ok=base["sensitive_ok"])
+        ctx["add_form"] = form or forms.NeedAddForm(needs=addable, sensitive_ok=base["sensitive_ok"])
         ctx["resolve_form"] = forms.NeedResolveForm(initial={"date": today})
     return ctx
 
 
-def assessment_context(case, user, today, *, base: dict, needs=None, form=None, error=None) -> dict:
-    areas = selectors.assessment_for(case, user, needs=needs)
+def assessment_context(
+    case, user, today, *, base: dict, needs=None, entries=None, form=None, error=None
+) -> dict:
+    areas = selectors.assessment_for(case, user, needs=needs, entries=entries)
     ctx = {"areas": areas, "error": error, "health_hint": forms.HEALTH_HINT}
     if base["can_write"]:
         ctx["form"] = form or forms.AssessmentForm(areas=areas)
     return ctx
 
 
-def goals_context(case, user, today, *, base: dict, form=None, error=None) -> dict:
-    goals = list(selectors.goals_for(case))
+def goals_context(
+    case, user, today, *, base: dict, goals=None, goal_changes=None, form=None, error=None
+) -> dict:
+    if goals is None or goal_changes is None:
+        reads = selectors.plan_reads(case, ["goals", "goal_changes"])
+        goals, goal_changes = reads["goals"], reads["goal_changes"]
     ctx = {
         "goals": [
             {
                 "goal": g,
-                "history": list(g.status_changes.all()),
+                "history": history,
                 "overdue": g.status == GoalStatus.OPEN and g.target_date < today,
             }
-            for g in goals
+            for g, history in selectors.goals_with_history(goals, goal_changes)
         ],
         "error": error,
         "open_count": sum(1 for g in goals if g.status == GoalStatus.OPEN),
@@ -94,8 +103,10 @@ def goals_context(case, user, today, *, base: dict, form=None, error=None) -> di
     return ctx
 
 
-def agreement_context(case, user, today, *, base: dict, form=None, waiver_form=None, error=None) -> dict:
-    agreements = list(selectors.agreements_for(case))
+def agreement_context(
+    case, user, today, *, base: dict, agreements=None, form=None, waiver_form=None, error=None
+) -> dict:
+    agreements = list(selectors.agreements_for(case)) if agreements is None else agreements
     current = selectors.current_agreement(agreements)
     concluded = current if current is not None and not current.waived else None
     ctx = {
@@ -115,7 +126,7 @@ def agreement_context(case, user, today, *, base: dict, form=None, waiver_form=N
     return ctx
 
 
-def services_context(case, user, today, *, base: dict, form=None, error=None) -> dict:
+def services_context(case, user, today, *, base: dict, partners=None, form=None, error=None) -> dict:
     referrals = list(selectors.services_for(case))
     consents = list(selectors.consents_for(case))
     ctx = {
@@ -133,7 +144,7 @@ def services_context(case, user, today, *, base: dict, form=None, error=None) ->
         "error": error,
     }
     if base["can_write"]:
-        partners = list(selectors.partners_for(case))
+        partners = list(selectors.partners_for(case)) if partners is None else partners
         ctx["form"] = form or forms.ServiceForm(
             partners=partners, initial={"follow_up_on": today + datetime.timedelta(days=28)}
         )
@@ -194,9 +205,21 @@ def sections(*, case, user, today: datetime.date) -> list[dict]:
         return []
     base = _base(case, user, today)
     needs = selectors.client_needs(case)
+    # Everything else that needs no related rows in one statement: 5 queries for the six sections.
+    parts = ["entries", "goals", "goal_changes", "agreements"]
+    if base["can_write"]:
+        parts += ["catalogue", "partners"]  # for the forms
+    reads = selectors.plan_reads(case, parts)
+    extras = {
+        "needs": {"needs": needs, "catalogue": reads.get("catalogue")},
+        "assessment": {"needs": needs, "entries": reads["entries"]},
+        "goals": {"goals": reads["goals"], "goal_changes": reads["goal_changes"]},
+        "agreement": {"agreements": reads["agreements"]},
+        "services": {"partners": reads.get("partners")},
+    }
     out = []
     for name, (title, template, order) in SECTIONS.items():
-        extra = {"needs": needs} if name in ("needs", "assessment") else {}
+        extra = extras.get(name, {})
         context = {**base, **BUILDERS[name](case, user, today, base=base, **extra), "section_title": title}
         out.append({"title": title, "template": template, "context": context, "order": order})
     return out

@@ -20,8 +20,12 @@ def sections(*, case, user, today: datetime.date) -> list[dict]:
     if case.state not in (CaseState.ACTIVE, CaseState.CLOSED):
         return []
     is_fm, is_tl = _is_case_fm(case, user), _is_case_tl(case, user)
-    services.reviews_ensure_for_case(case=case, today=today)
-    reviews = selectors.case_reviews(case=case, today=today, include_upcoming=True)
+    # One query: the rows the daily job created. Only a row still missing (the job has not run for this
+    # case yet) is created here, then read again. The rows stay on `case` for the page's review status.
+    reviews = selectors.case_reviews_all(case=case)
+    if selectors.case_review_rows_missing(case=case, reviews=reviews, today=today):
+        services.reviews_ensure_for_case(case=case, today=today)
+        reviews = selectors.case_reviews_all(case=case)
     items = [
         review_item_context(
             review=r,

@@ -5,20 +5,47 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from cases.choices import CaseState
 from org.choices import Role
 from reviews import selectors
+from reviews.choices import ReviewState
+
+DUE_LIMIT = 50
 
 
-def sections(*, user, today: datetime.date) -> list[dict]:
+def _due_from_open_cases(cases, today: datetime.date) -> list[dict]:
+    """The FM's undocumented reviews due within the lead time, from the open cases the caseload section
+    already read with their review rows (`shared["fm_open_cases"]`) — what `reviews_due_for_fm` returns."""
+    horizon = today + datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"])
+    due = [
+        {"case": case, "case_id": case.pk, "month": row.month, "due_on": row.due_on, "pk": row.id}
+        for case in cases
+        if case.state == CaseState.ACTIVE
+        for row in getattr(case, "_review_rows", ())
+        if row.state == ReviewState.DUE and row.due_on <= horizon
+    ]
+    due.sort(key=lambda r: (r["due_on"], r["pk"]))
+    return due[:DUE_LIMIT]
+
+
+def sections(*, user, today: datetime.date, shared: dict | None = None) -> list[dict]:
     context: dict = {"reminder_count": selectors.open_reminder_count(user=user), "today": today}
     if user.role == Role.FALLMANAGER:
-        due = list(selectors.reviews_due_for_fm(user=user, today=today)[:50])
+        open_cases = (shared or {}).get("fm_open_cases")
+        if open_cases is not None:
+            due = _due_from_open_cases(open_cases, today)
+        else:
+            due = [
+                {"case": r.case, "case_id": r.case_id, "month": r.month, "due_on": r.due_on, "pk": r.pk}
+                for r in selectors.reviews_due_for_fm(user=user, today=today)[:DUE_LIMIT]
+            ]
         context.update(
             {
                 "reviews_due": due,
-                "overdue_count": sum(1 for r in due if r.due_on < today),
+                "overdue_count": sum(1 for r in due if r["due_on"] < today),
                 "is_fm": True,
             }
         )

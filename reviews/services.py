@@ -688,6 +688,7 @@ def _reviews_and_reminders_create(
         cursor.execute(f"SET LOCAL work_mem = '{JOB_WORK_MEM}'")
         # The job's statements probe indexes with few rows each; the working set is cached.
         cursor.execute("SET LOCAL random_page_cost = 1.1")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")  # a batch job (pages run without)
         cursor.execute("CREATE TEMP TABLE _dj_cases (id bigint PRIMARY KEY) ON COMMIT DROP")
         cursor.execute("CREATE TEMP TABLE _dj_clients (id bigint PRIMARY KEY) ON COMMIT DROP")
         cursor.execute(f"CREATE TEMP TABLE _dj_leads ON COMMIT DROP AS {_TEAM_LEADS_SQL}")

@@ -48,10 +48,11 @@ def _fill(case, fm, n):
 def test_case_sections_constant_queries(case, fm, n, django_assert_num_queries, debt_partner):
     # DOMAIN PLAN-5: contact density visible without N+1 (1 vs 10 goals/contacts/services)
     _fill(case, fm, n)
-    # needs, assessment, goals + status history, agreements, services, consents, contacts with their count
-    # and last date (one query since the window aggregates, issue 8: was 11), partners and the need
-    # catalogue for the forms: 10, whatever the number of rows.
-    with django_assert_num_queries(10):
+    # needs; assessment, goals + status history, agreements and, for the forms, the need catalogue and
+    # the partners in one statement (plans.selectors.plan_reads, issue 8: were 6 queries); services;
+    # consents; contacts with their count and last date (one query since the window aggregates, issue 8:
+    # were 2): 5, whatever the number of rows.
+    with django_assert_num_queries(5):
         html = _render_all(case, fm)
     assert html.count("Gespräch ") == n
     assert html.count("Maßnahme ") >= n
@@ -60,9 +61,9 @@ def test_case_sections_constant_queries(case, fm, n, django_assert_num_queries, 
 @pytest.mark.parametrize("n", [1, 10])
 def test_case_sections_constant_queries_tl(case, fm, tl, n, django_assert_num_queries):
     _fill(case, fm, n)
-    # as for the FM, without the two form queries (read-only); 8 since contacts and their stats are one
-    # query (issue 8: was 9)
-    with django_assert_num_queries(8):
+    # as for the FM (read-only: the statement of the plan reads without catalogue and partners; issue 8:
+    # was 8)
+    with django_assert_num_queries(5):
         _render_all(case, tl)
 
 

@@ -208,7 +208,9 @@ def test_rev6_digest_body_is_the_template_rendered_per_person(kinds):
 
 def access_reminders():
     return sorted(
-        Reminder.objects.filter(kind="access_check_due").values_list("client_id", "recipient__username", "due_on")
+        Reminder.objects.filter(kind="access_check_due").values_list(
+            "client_id", "recipient__username", "due_on"
+        )
     )
 
 
@@ -224,7 +226,9 @@ def test_acc4_incremental_runs_find_changed_clients_and_leave_nothing_for_a_full
     long_due = D(2025, 1, 10)  # checked then: due 10.07.2025, long outside every date window
     gets_need = ClientFactory(site=site, access_checked_on=long_due)
     give_needs(gets_need, ["L_PSYCHE", "R_WOHNEN"])
-    forecast = ClientFactory(site=site, access_checked_on=long_due, integration_expected_within_12_months=True)
+    forecast = ClientFactory(
+        site=site, access_checked_on=long_due, integration_expected_within_12_months=True
+    )
     give_needs(forecast, ["L_PSYCHE", "R_WOHNEN", "R_FINANZEN"])
     in_fm = make_case(D(2025, 1, 2))
     in_fm.client.access_checked_on = long_due

@@ -315,3 +315,40 @@ def test_client_create_future_birth_date_and_unknown_need(client, pap):
         in response.content.decode()
     )
     assert Client.objects.count() == 0
+
+
+def test_fm_home_lists_reviews_due_and_substituted_cases(client, fm, fm2, tl, site):
+    # DOMAIN REV-6, SUB-1: the reviews panel lists the undocumented reviews due within the lead time (from
+    # the rows the caseload table read), and a substitute sees whose case she is covering.
+    from django.utils import timezone
+
+    from org.models import Substitution
+    from reviews.models import Review
+
+    today = timezone.localdate()
+    own = CaseFactory(
+        client=ClientFactory(site=site, last_name="Fällig", first_name="Fritz"),
+        fallmanager=fm,
+        state=CaseState.ACTIVE,
+        admitted_on=D(2025, 1, 5),
+    )
+    Review.objects.create(case=own, month=6, due_on=today - datetime.timedelta(days=3), gate="document")
+    Review.objects.create(case=own, month=12, due_on=today + datetime.timedelta(days=60), gate="document")
+    covered = CaseFactory(
+        client=ClientFactory(site=site, last_name="Vertreten"),
+        fallmanager=fm2,
+        state=CaseState.ACTIVE,
+        admitted_on=D(2026, 5, 27),
+    )
+    Review.objects.create(case=covered, month=6, due_on=today + datetime.timedelta(days=5), gate="document")
+    Substitution.objects.create(
+        absent=fm2, substitute=fm, starts_on=today, ends_on=today + datetime.timedelta(days=7), set_by=tl
+    )
+    client.force_login(fm)
+    body = client.get("/").content.decode()
+    panel = body[body.index('<div class="panel"><p class="kpi">') :]
+    assert panel.startswith('<div class="panel"><p class="kpi">2</p>')
+    assert "1 überfällig" in panel
+    assert "Fällig, Fritz</a> – 6 Monate" in panel
+    assert "Vertreten, " in panel
+    assert "Vertretung für Jonas Klein" in body
