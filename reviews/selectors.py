@@ -222,12 +222,19 @@ def cases_beyond_months(*, user, today: datetime.date, months: int | None = None
     """Active cases in scope longer than `months` (default 24: REV-5) in FM, longest first."""
     months = settings.FM["TL_APPROVAL_MONTHS"] if months is None else months
     limit = today - relativedelta(months=months)
-    return with_review_status(
+    return (
         cases_visible_to(user, today=today)
         .filter(state=CaseState.ACTIVE, admitted_on__lt=limit)
         .select_related("client", "fallmanager")
         .order_by("admitted_on", "pk")
     )
+
+
+# What the REV-5 table of the TL inbox reads (hundreds of rows for a TL of 12 FMs).
+LONG_CASE_FIELDS = (
+    "id", "state", "admitted_on", "closed_on", "client_id", "client__first_name", "client__last_name",
+    "fallmanager_id", "fallmanager__username", "fallmanager__first_name", "fallmanager__last_name",
+)  # fmt: skip
 
 
 # --- reminders ------------------------------------------------------------------------------------------------
