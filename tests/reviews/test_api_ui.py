@@ -249,7 +249,9 @@ def test_rev2_rev3_tl_inbox_decides_inline_with_htmx(
     assert Review.objects.get(pk=target.pk).state == "declined"
 
 
-def test_rev1_fm_inbox_form_fields_are_labelled_and_post_as_the_form_expects(client, fm, make_case, pin_today):
+def test_rev1_fm_inbox_form_fields_are_labelled_and_post_as_the_form_expects(
+    client, fm, make_case, pin_today
+):
     # DOMAIN REV-1: the inbox writes its inputs out (speed); names, ids, labels and limits are the form's
     case = make_case(D(2026, 4, 1))
     services.reviews_ensure_for_case(case=case, today=D(2026, 11, 20))
@@ -259,7 +261,10 @@ def test_rev1_fm_inbox_form_fields_are_labelled_and_post_as_the_form_expects(cli
     p = f"r{review.pk}"
     assert f'<label for="id_{p}-reasons">Begründung</label><textarea name="{p}-reasons"' in html
     assert f'<label for="id_{p}-prognosis">Prognose (erwartete Perspektive)</label>' in html
-    assert f'<input type="radio" name="{p}-decision" value="continue" required id="id_{p}-decision_0" checked>' in html
+    assert (
+        f'<input type="radio" name="{p}-decision" value="continue" required id="id_{p}-decision_0" checked>'
+        in html
+    )
     assert f'maxlength="10000" id="id_{p}-reasons"' in html
     res = client.post(
         reverse("reviews:review-document", args=[review.pk]),
