@@ -9,19 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.choices import OPEN_STATES, CaseState
-from cases.selectors import cases_visible_to
+from cases.choices import CaseState
+from cases.selectors import cases_visible_to, open_case_rows
 from org.choices import Role
 from org.models import Staff
 from org.selectors import Caseload, fallmanagers_with_caseload
 
 STATE_ORDER = {state.value: index for index, state in enumerate(CaseState)}
-# What the FM's open-cases table (and the sections reusing `shared["fm_open_cases"]`) read.
-OPEN_CASE_FIELDS = (
-    "id", "state", "version", "referred_on", "clearing_started_on", "admitted_on", "closed_on",
-    "client_id", "client__first_name", "client__last_name", "client__customer_number",
-    "fallmanager_id", "fallmanager__username", "fallmanager__first_name", "fallmanager__last_name",
-)  # fmt: skip
 PAP_LIMIT = 200
 
 
@@ -50,14 +44,8 @@ def fm_caseload(*, user, today: datetime.date, shared: dict | None = None) -> di
         for row in visible.filter(fallmanager=user).order_by().values("state").annotate(n=Count("pk"))
     }
     open_cases = sorted(
-        attach_review_rows(
-            list(
-                visible.filter(state__in=OPEN_STATES)
-                .select_related("client", "fallmanager")
-                .only(*OPEN_CASE_FIELDS)
-            )
-        ),
-        key=lambda c: (STATE_ORDER[c.state], c.client.last_name, c.client.first_name),
+        attach_review_rows(open_case_rows(user, today=today)),
+        key=lambda c: (STATE_ORDER[c.state], c.client_last_name, c.client_first_name),
     )
     if shared is not None:
         shared["fm_open_cases"] = open_cases
@@ -69,13 +57,12 @@ def fm_caseload(*, user, today: datetime.date, shared: dict | None = None) -> di
     for case in open_cases:
         due = case.clearing_due_on
         next_review, continuation = case_review_status(case=case, today=today)
-        client = case.client
         rows.append(
             {
                 "case": case,
                 "url": f"{prefix}{case.pk}/",
-                "name": f"{client.last_name}, {client.first_name}",
-                "customer_number": client.customer_number,
+                "name": f"{case.client_last_name}, {case.client_first_name}",
+                "customer_number": case.customer_number,
                 "state": case.state,
                 "state_label": labels.get(case.state, case.state),
                 "referred_on": _d(case.referred_on),
@@ -86,7 +73,7 @@ def fm_caseload(*, user, today: datetime.date, shared: dict | None = None) -> di
                 "next_review": _d(next_review),
                 "review_overdue": bool(next_review and next_review < today),
                 "continuation": continuation,
-                "substituted": str(case.fallmanager) if case.fallmanager_id != user.pk else "",
+                "substituted": case.fallmanager_name if case.fallmanager_id != user.pk else "",
             }
         )
     # CAP-1/2 (as org.selectors.staff_caseload): counted = her active cases, clearing shown apart.

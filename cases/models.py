@@ -104,6 +104,25 @@ class ClientNeed(models.Model):
         return f"{self.need_id} ({self.get_status_display()})"
 
 
+def clearing_due_on(clearing_started_on: datetime.date | None) -> datetime.date | None:
+    """CLR-2: clearing ends at the latest 2 calendar months after it started."""
+    if not clearing_started_on:
+        return None
+    return add_months(clearing_started_on, settings.FM["CLEARING_MAX_MONTHS"])
+
+
+def months_in_case_management(
+    admitted_on: datetime.date | None, closed_on: datetime.date | None, today: datetime.date
+) -> int | None:
+    """Completed calendar months since admission (to exit, or to today while active)."""
+    if not admitted_on:
+        return None
+    end = closed_on or today
+    if end < admitted_on:
+        return 0
+    return months_between(admitted_on, end)
+
+
 def _guard(message: str):
     """Mark a guard condition with the German reason the UI shows when it fails."""
 
@@ -252,19 +271,10 @@ class Case(FSMModelMixin, models.Model):
     # --- derived dates -------------------------------------------------------------------------
     @property
     def clearing_due_on(self) -> datetime.date | None:
-        """CLR-2: clearing ends at the latest 2 calendar months after it started."""
-        if not self.clearing_started_on:
-            return None
-        return add_months(self.clearing_started_on, settings.FM["CLEARING_MAX_MONTHS"])
+        return clearing_due_on(self.clearing_started_on)
 
     def months_in_case_management(self, today: datetime.date) -> int | None:
-        """Completed calendar months since admission (to exit, or to today while active)."""
-        if not self.admitted_on:
-            return None
-        end = self.closed_on or today
-        if end < self.admitted_on:
-            return 0
-        return months_between(self.admitted_on, end)
+        return months_in_case_management(self.admitted_on, self.closed_on, today)
 
     @property
     def is_open(self) -> bool:

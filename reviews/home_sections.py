@@ -18,10 +18,17 @@ DUE_LIMIT = 50
 
 def _due_from_open_cases(cases, today: datetime.date) -> list[dict]:
     """The FM's undocumented reviews due within the lead time, from the open cases the caseload section
-    already read with their review rows (`shared["fm_open_cases"]`) — what `reviews_due_for_fm` returns."""
+    already read with their review rows (`shared["fm_open_cases"]`: `cases.selectors.OpenCaseRow`s) —
+    what `reviews_due_for_fm` returns."""
     horizon = today + datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"])
     due = [
-        {"case": case, "case_id": case.pk, "month": row.month, "due_on": row.due_on, "pk": row.id}
+        {
+            "case_id": case.pk,
+            "name": f"{case.client_last_name}, {case.client_first_name}",
+            "month": row.month,
+            "due_on": row.due_on,
+            "pk": row.id,
+        }
         for case in cases
         if case.state == CaseState.ACTIVE
         for row in getattr(case, "_review_rows", ())
@@ -39,7 +46,13 @@ def sections(*, user, today: datetime.date, shared: dict | None = None) -> list[
             due = _due_from_open_cases(open_cases, today)
         else:
             due = [
-                {"case": r.case, "case_id": r.case_id, "month": r.month, "due_on": r.due_on, "pk": r.pk}
+                {
+                    "case_id": r.case_id,
+                    "name": f"{r.case.client.last_name}, {r.case.client.first_name}",
+                    "month": r.month,
+                    "due_on": r.due_on,
+                    "pk": r.pk,
+                }
                 for r in selectors.reviews_due_for_fm(user=user, today=today)[:DUE_LIMIT]
             ]
         context.update(
