@@ -438,6 +438,39 @@ DASHBOARD_FIGURES: list[tuple[str, str]] = [
 ]
 
 
+# The dashboard figures counted from case events (admissions, rejections, rejection reasons).
+EVENT_FIGURES = ("admissions", "rejections")
+
+
+def _event_window(today: datetime.date) -> dict:
+    """The last 12 months (the event-based figures), as filter arguments on CaseEvent."""
+    return {"effective_on__gt": today - relativedelta(months=12), "effective_on__lte": today}
+
+
+def _event_figures(*, cases: QuerySet[Case], today: datetime.date, codes: list[str]) -> dict:
+    """Per team: the number of `cases` with an admission / a rejection (per reason) in the event window.
+
+    The same "cases with such an event" as the Exists conditions of `case_conditions` (which filter the
+    lists behind the numbers), counted in one grouped pass over the window's events instead of probing
+    every case once per figure and reason (8 index probes per case for a TL's 900 cases)."""
+    aggs = {
+        "admissions": Count("case", distinct=True, filter=_admission_q()),
+        "rejections": Count("case", distinct=True, filter=_rejection_q()),
+    }
+    for code in codes:
+        aggs[f"reason:{code}"] = Count(
+            "case", distinct=True, filter=_rejection_q() & Q(payload__reason_code=code)
+        )
+    rows = (
+        CaseEvent.objects.filter(case__in=cases.values("pk"), **_event_window(today))
+        .filter(_admission_q() | _rejection_q())
+        .values(team=F("case__fallmanager__team"))
+        .annotate(**aggs)
+        .order_by()
+    )
+    return {row.pop("team"): row for row in rows}
+
+
 def case_conditions(*, today: datetime.date, reason_codes: list[str] = ()) -> dict[str, Q | None]:
     """The condition behind each dashboard figure, as a Q on Case; None where the app is not there yet.
 
@@ -445,10 +478,7 @@ def case_conditions(*, today: datetime.date, reason_codes: list[str] = ()) -> di
     fm = settings.FM
     clearing_cutoff = today - relativedelta(months=fm["CLEARING_MAX_MONTHS"])
     long_cutoff = today - relativedelta(months=fm["TL_APPROVAL_MONTHS"])
-    window_start = today - relativedelta(months=12)
-    events = CaseEvent.objects.filter(
-        case=OuterRef("pk"), effective_on__gt=window_start, effective_on__lte=today
-    )
+    events = CaseEvent.objects.filter(case=OuterRef("pk"), **_event_window(today))
     conds: dict[str, Q | None] = {
         "active": Q(state=CaseState.ACTIVE),
         "clearing": Q(state=CaseState.CLEARING),
@@ -574,8 +604,8 @@ class Dashboard:
 
 
 def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None = None) -> Dashboard:
-    """TL (her teams) / BL (her area's teams): at most five queries whatever the number of teams, FMs or
-    cases; four for a single team (its median is the overall median).
+    """TL (her teams) / BL (her area's teams): at most six queries whatever the number of teams, FMs or
+    cases; five for a single team (its median is the overall median).
 
     `fms`: the active FMs of the viewer's teams, already annotated by `fallmanagers_with_caseload` (the start
     page's caseload section fetched them) — saves the FM query."""
@@ -594,19 +624,18 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
     codes = [r["code"] for r in reasons]
     conds = case_conditions(today=today, reason_codes=codes)
 
-    aggs = {key: Count("pk", filter=q) for key, q in conds.items() if q is not None}
+    event_keys = {*EVENT_FIGURES, *(f"reason:{code}" for code in codes)}
+    aggs = {key: Count("pk", filter=q) for key, q in conds.items() if q is not None and key not in event_keys}
     if supports_median():
         aggs["median_months"] = Median(
             CompletedMonthsSince(today, F("admitted_on")), filter=Q(state=CaseState.ACTIVE)
         )
+    scoped = cases_visible_to(user, today=today).filter(fallmanager__team__in=team_ids)
     rows = {
-        row["team"]: row
-        for row in cases_visible_to(user, today=today)  # 4
-        .filter(fallmanager__team__in=team_ids)
-        .values(team=F("fallmanager__team"))
-        .annotate(**aggs)
-        .order_by()
-    }
+        row["team"]: row for row in scoped.values(team=F("fallmanager__team")).annotate(**aggs).order_by()
+    }  # 4
+    for team_pk, figures in _event_figures(cases=scoped, today=today, codes=codes).items():  # 5
+        rows.setdefault(team_pk, {}).update(figures)
 
     by_team = {t.pk: TeamFigures(pk=t.pk, name=t.name, site=t.site.name) for t in teams}
     for fm in fms:
@@ -643,7 +672,7 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
     elif supports_median() and teams:
         # The overall median needs its own ordering over all cases; kept within the fixed query budget.
         total.median_months = _round(
-            cases_visible_to(user, today=today)  # 5
+            cases_visible_to(user, today=today)  # 6
             .filter(fallmanager__team__in=team_ids, state=CaseState.ACTIVE)
             .aggregate(m=Median(CompletedMonthsSince(today, F("admitted_on"))))["m"]
         )

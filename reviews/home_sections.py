@@ -63,13 +63,8 @@ def sections(*, user, today: datetime.date, shared: dict | None = None) -> list[
             }
         )
     elif user.role == Role.TEAMLEITUNG:
-        context.update(
-            {
-                "pending_count": selectors.reviews_waiting_for_teamleitung(user=user, today=today).count(),
-                "long_count": selectors.cases_beyond_months(user=user, today=today).count(),
-                "is_tl": True,
-            }
-        )
+        counts = selectors.teamleitung_counts(user=user, today=today)
+        context.update({"pending_count": counts["pending"], "long_count": counts["long"], "is_tl": True})
     elif not context["reminder_count"]:
         return []
     return [

@@ -9,7 +9,7 @@ from collections import namedtuple
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from cases.choices import CaseState
 from cases.dates import add_months
@@ -227,6 +227,21 @@ def cases_beyond_months(*, user, today: datetime.date, months: int | None = None
         .filter(state=CaseState.ACTIVE, admitted_on__lt=limit)
         .select_related("client", "fallmanager")
         .order_by("admitted_on", "pk")
+    )
+
+
+def teamleitung_counts(*, user, today: datetime.date) -> dict[str, int]:
+    """The TL start page's two figures in one query: the reviews waiting for her (the rows of
+    `reviews_waiting_for_teamleitung`) and her active cases beyond 24 months (`cases_beyond_months`)."""
+    if not user.has_role(Role.TEAMLEITUNG):
+        return {"pending": 0, "long": 0}
+    limit = today - relativedelta(months=settings.FM["TL_APPROVAL_MONTHS"])
+    waiting = Q(reviews__state=ReviewState.APPROVAL_PENDING) | Q(
+        reviews__state=ReviewState.DOCUMENTED, reviews__gate=ReviewGate.INFORM_TEAMLEITUNG
+    )
+    return cases_visible_to(user, today=today).aggregate(
+        pending=Count("reviews", filter=waiting),
+        long=Count("pk", distinct=True, filter=Q(state=CaseState.ACTIVE, admitted_on__lt=limit)),
     )
 
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from reviews import services
+from reviews import selectors, services
 from reviews.models import Reminder, ReminderDigest, Review
 
 D = datetime.date
@@ -331,3 +331,19 @@ def test_reminder_inbox_and_mark_done(client, fm, other_fm, long_case):
     client.post(reverse("reviews:reminder-done", args=[reminder.pk]))
     reminder.refresh_from_db()
     assert reminder.done_at is not None
+
+
+def test_rev2_rev3_rev5_tl_start_counts_match_the_inbox_lists(client, fm, tl, make_case, pin_today):
+    # DOMAIN REV-2, REV-3, REV-5: the start page's two figures (one query) are the lengths of the inbox lists
+    today = D(2026, 11, 20)
+    for admitted in (D(2024, 1, 10), D(2024, 6, 1), D(2025, 8, 1), D(2026, 2, 1)):
+        case = make_case(admitted)
+        services.reviews_ensure_for_case(case=case, today=today)
+        for review in Review.objects.filter(case=case, state="due").order_by("month")[:2]:
+            services.review_document(
+                review=review, acting_user=fm, reasons="r", prognosis="p", decision="continue", today=today
+            )
+    counts = selectors.teamleitung_counts(user=tl, today=today)
+    assert counts["pending"] == selectors.reviews_waiting_for_teamleitung(user=tl, today=today).count() > 0
+    assert counts["long"] == selectors.cases_beyond_months(user=tl, today=today).count() == 2
+    assert selectors.teamleitung_counts(user=fm, today=today) == {"pending": 0, "long": 0}
