@@ -352,3 +352,30 @@ def test_fm_home_lists_reviews_due_and_substituted_cases(client, fm, fm2, tl, si
     assert "Fällig, Fritz</a> – 6 Monate" in panel
     assert "Vertreten, " in panel
     assert "Vertretung für Jonas Klein" in body
+
+
+def test_fm_home_rows_escape_what_users_typed(client, fm, fm2, tl, site):
+    # DP-1/security: the open-cases rows are built in Python (speed) and must escape every stored value
+    from django.utils import timezone
+
+    from org.models import Substitution
+
+    fm2.first_name = "<b>Jonas</b>"
+    fm2.save(update_fields=["first_name"])
+    CaseFactory(
+        client=ClientFactory(
+            site=site, first_name="<script>alert(1)</script>", last_name="O'Brien & Co", customer_number="K<1>"
+        ),
+        fallmanager=fm2,
+        state=CaseState.CLEARING,
+        clearing_started_on=D(2026, 8, 1),
+    )
+    today = timezone.localdate()
+    Substitution.objects.create(absent=fm2, substitute=fm, starts_on=today, ends_on=today, set_by=tl)
+    client.force_login(fm)
+    body = client.get("/").content.decode()
+    assert "<script>alert(1)</script>" not in body and "<b>Jonas</b>" not in body
+    assert "O&#x27;Brien &amp; Co, &lt;script&gt;alert(1)&lt;/script&gt;</a>" in body
+    assert "<td>K&lt;1&gt;</td>" in body
+    assert "Vertretung für &lt;b&gt;Jonas&lt;/b&gt; Klein" in body
+    assert "Clearing bis 01.10.2026 <span" in body
