@@ -38,6 +38,12 @@ class TransferForm(forms.Form):
     to_fallmanager = FMChoiceField(label=_("Neue Fallmanager*in"), queryset=Staff.objects.none())
     on = forms.DateField(label=_("Abgabe am"), widget=DateInput())
     three_way_talk = forms.BooleanField(label=_("Dreiergespräch geführt (optional)"), required=False)
+    continued_care_until = forms.DateField(
+        label=_("Weiterbetreuung durch die bisherige Fallmanager*in bis (optional, höchstens 92 Tage)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Wirksam erst, wenn auch die andere Teamleitung zustimmt (SUB-3)."),
+    )
 
     def __init__(self, *args, exclude_pk, **kwargs):
         super().__init__(*args, **kwargs)

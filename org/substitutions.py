@@ -59,6 +59,32 @@ def substitutions_visible_to(user, *, today: datetime.date | None = None) -> Que
     return qs.filter(ends_on__gte=today - datetime.timedelta(days=90)).order_by("starts_on", "pk")
 
 
+def continued_care_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[CaseGrant]:
+    """SUB-3 agreements a TL takes part in: the previous FM or the case's current FM is in one of her teams.
+    Current and waiting ones (not revoked, not expired), soonest end first."""
+    today = _today(today)
+    if user.role != Role.TEAMLEITUNG:
+        return CaseGrant.objects.none()
+    teams = user.led_teams.values("pk")
+    return (
+        CaseGrant.objects.filter(
+            reason=GrantReason.CONTINUED_CARE, revoked_on__isnull=True, expires_on__gte=today
+        )
+        .filter(Q(user__team__in=teams) | Q(case__fallmanager__team__in=teams))
+        .select_related("case__client", "case__fallmanager__team", "user__team", "granted_by")
+        .order_by("expires_on", "pk")
+    )
+
+
+def continued_care_waits_for(grant: CaseGrant, user) -> bool:
+    """Whether `user` is the other TL whose agreement a waiting SUB-3 grant needs."""
+    if grant.active or user.pk in (grant.approved_by_tl_old_id, grant.approved_by_tl_new_id):
+        return False
+    if grant.approved_by_tl_old_id is None and _leads_team(user, grant.user.team_id):
+        return True
+    return grant.approved_by_tl_new_id is None and _leads_team(user, grant.case.fallmanager.team_id)
+
+
 @transaction.atomic
 def substitution_set(
     *,

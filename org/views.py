@@ -7,17 +7,28 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.services import grant_revoke
 from cases.selectors import case_get
 from fallmanagement.errors import DomainError
 from org.choices import Role
 from org.forms import SubstitutionForm, TransferForm
-from org.substitutions import case_transfer, substitution_end, substitution_set, substitutions_visible_to
+from org.substitutions import (
+    case_transfer,
+    continued_care_approve,
+    continued_care_grant,
+    continued_care_visible_to,
+    continued_care_waits_for,
+    substitution_end,
+    substitution_set,
+    substitutions_visible_to,
+)
 
 
 def _require_tl(request) -> None:
@@ -48,12 +59,53 @@ def substitutions(request):
             messages.success(request, _("Die Vertretung ist eingetragen."))
             return redirect("org:substitutions")
     items = list(substitutions_visible_to(request.user, today=today))
+    care = [
+        {"grant": g, "can_approve": continued_care_waits_for(g, request.user)}
+        for g in continued_care_visible_to(request.user, today=today)
+    ]
     return render(
         request,
         "org/substitutions.html",
-        {"form": form, "substitutions": items, "today": today},
+        {"form": form, "substitutions": items, "continued_care": care, "today": today},
         status=400 if form.errors else 200,
     )
+
+
+def _continued_care_or_404(request, pk: int):
+    grant = continued_care_visible_to(request.user, today=timezone.localdate()).filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    return grant
+
+
+@login_required
+@require_POST
+def continued_care_approve_view(request, pk: int):
+    """SUB-3: the second TL agrees to the previous FM's time-limited continued care."""
+    _require_tl(request)
+    grant = _continued_care_or_404(request, pk)
+    try:
+        continued_care_approve(grant=grant, acting_user=request.user, today=timezone.localdate())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Zugestimmt: die Weiterbetreuung ist wirksam."))
+    return redirect("org:substitutions")
+
+
+@login_required
+@require_POST
+def continued_care_revoke_view(request, pk: int):
+    """End a proposed or running continued care early (who proposed or approved it)."""
+    _require_tl(request)
+    grant = _continued_care_or_404(request, pk)
+    try:
+        grant_revoke(grant=grant, acting_user=request.user, on=timezone.localdate())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Die Weiterbetreuung ist beendet."))
+    return redirect("org:substitutions")
 
 
 @login_required
@@ -85,12 +137,25 @@ def transfer(request, case_id: int):
     today = timezone.localdate()
     form = TransferForm(request.POST or None, exclude_pk=case.fallmanager_id, initial={"on": today})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        until = data.pop("continued_care_until")
+        previous_fm = case.fallmanager
         try:
-            case_transfer(case=case, acting_user=request.user, today=today, **form.cleaned_data)
+            # The hand-over and the proposed continued care stand or fall together.
+            with transaction.atomic():
+                case = case_transfer(case=case, acting_user=request.user, today=today, **data)
+                if until:
+                    continued_care_grant(
+                        case=case, previous_fm=previous_fm, acting_user=request.user, until=until, today=today
+                    )
         except DomainError as exc:
             _apply_error(form, exc)
         else:
             messages.success(request, _("Der Fall wurde abgegeben."))
+            if until:
+                messages.info(
+                    request, _("Die Weiterbetreuung wird wirksam, sobald die andere Teamleitung zustimmt.")
+                )
             return redirect("home")
     return render(
         request, "org/transfer.html", {"form": form, "case": case}, status=400 if form.errors else 200

@@ -300,3 +300,54 @@ def test_dp1_case_conference_grant_time_boxed(fm, fm2, other_fm, tl, case_of_fm)
     assert case_of_fm.pk in with_grants(other_fm, TODAY)
     assert case_of_fm.pk not in with_grants(other_fm, TODAY + datetime.timedelta(days=1))
     assert grants_expire(on=TODAY + datetime.timedelta(days=1)) == 1
+
+
+def test_sub3_continued_care_in_the_ui_transfer_then_other_tl_agrees(
+    client, tl, other_tl, fm, case_of_fm, new_site_team
+):
+    # DOMAIN SUB-3: the TL hands the case over and proposes continued care in one step; the new site's TL
+    # sees it waiting on her team page and agrees; then the previous FM can read the case until the date
+    from django.utils import timezone
+
+    _team, tl_new, fm_new = new_site_team
+    today = timezone.localdate()
+    url = f"/team/faelle/{case_of_fm.pk}/abgabe/"
+    client.force_login(tl)
+    too_long = {"to_fallmanager": fm_new.pk, "on": today.isoformat(), "continued_care_until": "2099-01-01"}
+    response = client.post(url, too_long)
+    assert response.status_code == 400 and "höchstens 92 Tage" in response.content.decode()
+    case_of_fm.refresh_from_db()
+    assert case_of_fm.fallmanager_id == fm.pk  # nothing happened: hand-over and care stand or fall together
+    until = today + datetime.timedelta(days=30)
+    response = client.post(
+        url, {"to_fallmanager": fm_new.pk, "on": today.isoformat(), "continued_care_until": until.isoformat()}
+    )
+    assert response.status_code == 302
+    grant = CaseGrant.objects.get(case=case_of_fm, user=fm)
+    assert (grant.active, grant.approved_by_tl_old) == (False, tl)
+    assert case_get(fm, case_of_fm.pk) is None
+
+    page = client.get("/team/vertretungen/").content.decode()  # the proposing TL: waiting, no "zustimmen"
+    assert "wartet auf Zustimmung" in page and f"/team/weiterbetreuung/{grant.pk}/zustimmen/" not in page
+    assert client.post(f"/team/weiterbetreuung/{grant.pk}/zustimmen/").status_code == 302
+    grant.refresh_from_db()
+    assert grant.active is False  # the same TL cannot agree twice (four eyes)
+
+    client.force_login(other_tl)  # a TL of neither team
+    assert f"/team/weiterbetreuung/{grant.pk}/" not in client.get("/team/vertretungen/").content.decode()
+    assert client.post(f"/team/weiterbetreuung/{grant.pk}/zustimmen/").status_code == 404
+
+    client.force_login(tl_new)
+    page = client.get("/team/vertretungen/").content.decode()
+    assert f"/team/weiterbetreuung/{grant.pk}/zustimmen/" in page
+    assert client.post(f"/team/weiterbetreuung/{grant.pk}/zustimmen/").status_code == 302
+    grant.refresh_from_db()
+    assert (grant.active, grant.approved_by_tl_new) == (True, tl_new)
+    assert case_get(fm, case_of_fm.pk, today=today) is not None
+    assert "wirksam" in client.get("/team/vertretungen/").content.decode()
+
+    # Either TL ends it early; a TL of neither team does not even see it.
+    assert client.post(f"/team/weiterbetreuung/{grant.pk}/beenden/").status_code == 302
+    grant.refresh_from_db()
+    assert grant.revoked_on == today and grant.active is False
+    assert case_get(fm, case_of_fm.pk, today=today) is None
