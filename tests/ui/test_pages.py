@@ -364,7 +364,10 @@ def test_fm_home_rows_escape_what_users_typed(client, fm, fm2, tl, site):
     fm2.save(update_fields=["first_name"])
     CaseFactory(
         client=ClientFactory(
-            site=site, first_name="<script>alert(1)</script>", last_name="O'Brien & Co", customer_number="K<1>"
+            site=site,
+            first_name="<script>alert(1)</script>",
+            last_name="O'Brien & Co",
+            customer_number="K<1>",
         ),
         fallmanager=fm2,
         state=CaseState.CLEARING,
