@@ -347,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"Refusing to use database {name!r}: its name must contain 'bench'.")
         return 2
     started = time.perf_counter()
+    _ensure_database(os.environ["DATABASE_URL"])  # a fresh machine has none yet
     log(f"database {name}; DEBUG={settings.DEBUG}")
     call_command("migrate", verbosity=0)
     if not settings.DEBUG and _static_stale():
