@@ -52,7 +52,25 @@ RESULTS = Path(__file__).resolve().parent / "results" / "daily_jobs.json"
 
 
 def rss_mb() -> float:
+    """Peak RSS of this process since the last `reset_peak_rss()` (VmHWM), else since it started."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak_rss() -> None:
+    """Start a new peak for the next run (Linux: writing 5 to clear_refs resets VmHWM), so that each run
+    reports its own peak and not the one-off initial run's."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        pass
 
 
 BULK_TABLES = (
@@ -289,6 +307,7 @@ def simulate_a_day(n_active: int) -> dict:
 
 
 def measure(label: str, on: datetime.date) -> dict:
+    reset_peak_rss()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         counts = daily_jobs_run(on=on)

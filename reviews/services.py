@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
-from collections import defaultdict
 
 from django.apps import apps
 from django.conf import settings
@@ -313,6 +312,8 @@ WINDOW_OVERLAP_DAYS = 0
 # (not yet visible) when the previous run took its snapshot — a web request or an import lasts seconds to
 # minutes — and clock differences between hosts. Every extra hour re-reads that hour's changed cases.
 CHANGED_OVERLAP = datetime.timedelta(hours=1)
+# Digest e-mails handed to the mail backend at a time.
+DIGEST_BATCH = 500
 # Work memory for the job's hash joins (per sort/hash node of these statements only).
 JOB_WORK_MEM = "64MB"
 
@@ -731,7 +732,9 @@ def reminder_digests_send(*, on: datetime.date) -> int:
     person and day). Claim and send in one transaction: if sending fails, the claim is rolled back and
     the next run sends it. One query, whatever the number of people or reminders; people who already
     had today's digest are skipped before any reminder is counted (a re-run reads no reminders). The
-    counts come from the open-reminder index alone (it includes `kind`)."""
+    counts come from the open-reminder index alone (it includes `kind`); one row per person comes back.
+    If the mail server fails mid-way, the claims roll back and the next run sends to everyone again — a
+    repeated reminder is better than a lost one."""
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{JOB_WORK_MEM}'")  # the per-person counts are hashed in memory
         cursor.execute(
@@ -753,29 +756,42 @@ def reminder_digests_send(*, on: datetime.date) -> int:
                 ON CONFLICT (recipient_id, sent_on) DO NOTHING
                 RETURNING recipient_id
             )
-            SELECT t.id, t.email, t.first_name, t.last_name, t.username, p.kind, p.n
+            SELECT t.id, t.email, t.first_name, t.last_name, t.username,
+                   array_agg(p.kind ORDER BY p.kind), array_agg(p.n ORDER BY p.kind)
             FROM claimed c JOIN todo t ON t.id = c.recipient_id JOIN per_kind p ON p.recipient_id = c.recipient_id
+            GROUP BY t.id, t.email, t.first_name, t.last_name, t.username
             ORDER BY t.id
             """,
             {"on": on},
         )
-        rows = cursor.fetchall()
+        rows = cursor.fetchall()  # one row per person (17,000 at national scale), her counts as arrays
     if not rows:
         return 0
-    people: dict[int, tuple[str, str]] = {}
-    per_kind: dict[int, list[tuple[str, int]]] = defaultdict(list)
     labels = {kind.value: str(kind.label) for kind in ReminderKind}  # translated once, not per row
-    for staff_id, email, first_name, last_name, username, kind, count in rows:
-        people[staff_id] = (email, f"{first_name} {last_name}".strip() or username)
-        per_kind[staff_id].append((labels[kind], count))
     body = _digest_body_renderer(on=on)
     subject = _("Fallmanagement: Ihre offenen Erinnerungen am %(date)s") % {"date": on.strftime("%d.%m.%Y")}
-    messages = [
-        EmailMessage(subject=subject, body=body(name, sorted(per_kind[staff_id])), to=[email])
-        for staff_id, (email, name) in people.items()
-    ]
-    get_connection().send_messages(messages)
-    return len(messages)
+    mail = get_connection()
+    mail.open()  # one connection to the mail server for all batches
+    try:
+        # In batches: the messages of 17,000 people are never all in memory at once.
+        for start in range(0, len(rows), DIGEST_BATCH):
+            messages = [
+                EmailMessage(
+                    subject=subject,
+                    body=body(
+                        f"{first_name} {last_name}".strip() or username,
+                        sorted(zip((labels[k] for k in kinds), counts, strict=True)),
+                    ),
+                    to=[email],
+                )
+                for _id, email, first_name, last_name, username, kinds, counts in rows[
+                    start : start + DIGEST_BATCH
+                ]
+            ]
+            mail.send_messages(messages)
+    finally:
+        mail.close()
+    return len(rows)
 
 
 def _digest_body_renderer(*, on: datetime.date):
