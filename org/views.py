@@ -71,41 +71,44 @@ def substitutions(request):
     )
 
 
-def _continued_care_or_404(request, pk: int):
-    grant = continued_care_visible_to(request.user, today=timezone.localdate()).filter(pk=pk).first()
+def _continued_care_action(request, pk: int, action, done: str):
+    """Run `action(grant, user, today)` on a SUB-3 agreement the TL takes part in; back to the team page."""
+    _require_tl(request)
+    today = timezone.localdate()
+    grant = continued_care_visible_to(request.user, today=today).filter(pk=pk).first()
     if grant is None:
         raise Http404
-    return grant
+    try:
+        action(grant, request.user, today)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("org:substitutions")
 
 
 @login_required
 @require_POST
 def continued_care_approve_view(request, pk: int):
     """SUB-3: the second TL agrees to the previous FM's time-limited continued care."""
-    _require_tl(request)
-    grant = _continued_care_or_404(request, pk)
-    try:
-        continued_care_approve(grant=grant, acting_user=request.user, today=timezone.localdate())
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Zugestimmt: die Weiterbetreuung ist wirksam."))
-    return redirect("org:substitutions")
+    return _continued_care_action(
+        request,
+        pk,
+        lambda grant, user, today: continued_care_approve(grant=grant, acting_user=user, today=today),
+        _("Zugestimmt: die Weiterbetreuung ist wirksam."),
+    )
 
 
 @login_required
 @require_POST
 def continued_care_revoke_view(request, pk: int):
     """End a proposed or running continued care early (who proposed or approved it)."""
-    _require_tl(request)
-    grant = _continued_care_or_404(request, pk)
-    try:
-        grant_revoke(grant=grant, acting_user=request.user, on=timezone.localdate())
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Die Weiterbetreuung ist beendet."))
-    return redirect("org:substitutions")
+    return _continued_care_action(
+        request,
+        pk,
+        lambda grant, user, today: grant_revoke(grant=grant, acting_user=user, on=today),
+        _("Die Weiterbetreuung ist beendet."),
+    )
 
 
 @login_required
