@@ -12,8 +12,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fallmanagement.errors import InvalidInput, NotFound
-from org import services
+from cases.models import Case
+from fallmanagement.errors import InvalidInput, NotFound, NotPermitted
+from org import services, substitutions
 from org.choices import Role
 from org.models import Area, Site, Staff, Team
 from org.selectors import staff_caseload, staff_visible_caseload
@@ -254,8 +255,84 @@ class StaffCaseloadView(APIView):
         )
 
 
+# --- SUB-3 continued care after a hand-over -------------------------------------------------------------
+
+
+class ContinuedCareSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.IntegerField(source="case_id")
+    previous_fallmanager = serializers.IntegerField(source="user_id")
+    until = serializers.DateField(source="expires_on")
+    active = serializers.BooleanField()
+    approved_by_tl_old = serializers.IntegerField(source="approved_by_tl_old_id", allow_null=True)
+    approved_by_tl_new = serializers.IntegerField(source="approved_by_tl_new_id", allow_null=True)
+    revoked_on = serializers.DateField(allow_null=True)
+
+
+class ContinuedCareRequestSerializer(serializers.Serializer):
+    case = serializers.CharField(max_length=20)
+    previous_fallmanager = serializers.CharField(max_length=20)
+    until = serializers.DateField()
+
+
+class ContinuedCareListCreate(APIView):
+    """SUB-3: the continued-care agreements the TL takes part in; a TL of either team proposes one."""
+
+    permission_classes = [role_permission(Role.TEAMLEITUNG)]
+
+    @extend_schema(responses={200: ContinuedCareSerializer(many=True)})
+    def get(self, request):
+        grants = substitutions.continued_care_visible_to(request.user)
+        return Response(ContinuedCareSerializer(grants, many=True).data)
+
+    @extend_schema(request=ContinuedCareRequestSerializer, responses={201: ContinuedCareSerializer})
+    def post(self, request):
+        serializer = ContinuedCareRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        case_pk = parse_id(data["case"])
+        case = Case.objects.filter(pk=case_pk).first() if case_pk else None
+        previous = _related(
+            Staff, parse_id(data["previous_fallmanager"]), "previous_fallmanager", _("Die Person")
+        )
+        if case is None:
+            raise NotFound(_("Nicht gefunden."))
+        try:
+            grant = substitutions.continued_care_grant(
+                case=case, previous_fm=previous, acting_user=request.user, until=data["until"]
+            )
+        except NotPermitted:
+            raise NotFound(_("Nicht gefunden.")) from None  # a TL of neither team: outside her scope (DP-1)
+        return Response(ContinuedCareSerializer(grant).data, status=status.HTTP_201_CREATED)
+
+
+class ContinuedCareApprove(APIView):
+    """SUB-3: the other TL agrees; the previous FM reads the case until the agreed date."""
+
+    permission_classes = [role_permission(Role.TEAMLEITUNG)]
+
+    @extend_schema(
+        request=None,
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={200: ContinuedCareSerializer},
+    )
+    def post(self, request, pk):
+        grant_pk = parse_id(pk)
+        grant = (
+            substitutions.continued_care_visible_to(request.user).filter(pk=grant_pk).first()
+            if grant_pk
+            else None
+        )
+        if grant is None:
+            raise NotFound(_("Nicht gefunden."))
+        grant = substitutions.continued_care_approve(grant=grant, acting_user=request.user)
+        return Response(ContinuedCareSerializer(grant).data)
+
+
 __all__ = [
     "AreaListCreate",
+    "ContinuedCareApprove",
+    "ContinuedCareListCreate",
     "IsAdminRole",
     "SiteListCreate",
     "StaffCaseloadView",

@@ -11,4 +11,8 @@ urlpatterns = [
     path("teams/", api.TeamListCreate.as_view(), name="teams"),
     path("staff/", api.StaffListCreate.as_view(), name="staff"),
     path("staff/<str:pk>/caseload/", api.StaffCaseloadView.as_view(), name="staff-caseload"),
+    path("continued-care/", api.ContinuedCareListCreate.as_view(), name="continued-care"),
+    path(
+        "continued-care/<str:pk>/approve/", api.ContinuedCareApprove.as_view(), name="continued-care-approve"
+    ),
 ]

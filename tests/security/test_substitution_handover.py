@@ -351,3 +351,46 @@ def test_sub3_continued_care_in_the_ui_transfer_then_other_tl_agrees(
     grant.refresh_from_db()
     assert grant.revoked_on == today and grant.active is False
     assert case_get(fm, case_of_fm.pk, today=today) is None
+
+
+def test_sub3_continued_care_in_the_api(tl, other_tl, fm, fm2, case_of_fm, new_site_team, api_as):
+    # DOMAIN SUB-3: the new site's TL proposes, the previous FM's TL agrees; errors as API.md's error body
+    # (`api_as` re-authenticates one shared client: call it before every request)
+    _team, tl_new, fm_new = new_site_team
+    case_transfer(case=case_of_fm, acting_user=tl, to_fallmanager=fm_new, on=TODAY, today=TODAY)
+    from django.utils import timezone
+
+    until = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
+    body = {"case": case_of_fm.pk, "previous_fallmanager": fm.pk, "until": until}
+    assert (
+        api_as(tl_new)
+        .post("/api/v1/continued-care/", {**body, "until": "2099-01-01"}, format="json")
+        .status_code
+        == 400
+    )
+    assert (
+        api_as(tl_new).post("/api/v1/continued-care/", {**body, "until": "kaputt"}, format="json").status_code
+        == 400
+    )
+    wrong_fm = api_as(tl_new).post(
+        "/api/v1/continued-care/", {**body, "previous_fallmanager": fm2.pk}, format="json"
+    )
+    assert wrong_fm.status_code == 400 and "previous_fm" in wrong_fm.json()["error"]["fields"]
+    assert api_as(other_tl).post("/api/v1/continued-care/", body, format="json").status_code == 404
+    assert api_as(fm).post("/api/v1/continued-care/", body, format="json").status_code == 403
+    created = api_as(tl_new).post("/api/v1/continued-care/", body, format="json")
+    assert created.status_code == 201
+    grant = created.json()
+    assert (grant["active"], grant["approved_by_tl_new"], grant["previous_fallmanager"]) == (
+        False,
+        tl_new.pk,
+        fm.pk,
+    )
+    assert (
+        api_as(tl_new).post(f"/api/v1/continued-care/{grant['id']}/approve/").status_code == 403
+    )  # four eyes
+    assert api_as(other_tl).post(f"/api/v1/continued-care/{grant['id']}/approve/").status_code == 404
+    assert [g["id"] for g in api_as(tl).get("/api/v1/continued-care/").json()] == [grant["id"]]
+    approved = api_as(tl).post(f"/api/v1/continued-care/{grant['id']}/approve/")
+    assert approved.status_code == 200 and approved.json()["active"] is True
+    assert api_as(tl).post("/api/v1/continued-care/abc/approve/").status_code == 404
