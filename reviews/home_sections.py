@@ -31,7 +31,7 @@ def _due_from_open_cases(cases, today: datetime.date) -> list[dict]:
         }
         for case in cases
         if case.state == CaseState.ACTIVE
-        for row in getattr(case, "_review_rows", ())
+        for row in getattr(case, "_review_rows", None) or ()
         if row.state == ReviewState.DUE and row.due_on <= horizon
     ]
     due.sort(key=lambda r: (r["due_on"], r["pk"]))
