@@ -22,7 +22,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -794,12 +794,7 @@ class DemoBuilder:
         except ImportError:
             review_services = None
         jobs = getattr(review_services, "daily_jobs_run", None)
-        if callable(jobs) and connection.vendor != "postgresql":
-            self.hooks.append(
-                "Tägliche Jobs (Erinnerungen, E-Mail-Zusammenfassung): nur mit PostgreSQL (DATABASE_URL); "
-                "Fortführungsprüfungen erscheinen auf der Fallseite trotzdem."
-            )
-        elif callable(jobs):
+        if callable(jobs):
 
             def run():
                 result = self._call(

@@ -100,18 +100,20 @@ TEMPLATES = [
     }
 ]
 
-# SQLite keeps `make run` dependency-free; the test suite sets DATABASE_URL to PostgreSQL.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# PostgreSQL everywhere (production, tests, and `make run`, which starts an embedded server and sets
+# DATABASE_URL): locking, partial unique constraints, triggers, search and the set-based jobs are the same.
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/fallmanagement")}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise environ.ImproperlyConfigured("DATABASE_URL muss auf PostgreSQL zeigen (postgres://…).")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("OPTIONS", {})
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
-    # JIT compilation costs 200–700 ms on our short OLTP queries, and starting parallel workers ~10 ms on
-    # queries that take 2 ms (benchmarks/results/REPORT.md); the batch jobs (daily jobs, monthly report)
-    # allow parallel workers for their own transaction (SET LOCAL).
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+# JIT compilation costs 200–700 ms on our short OLTP queries, and starting parallel workers ~10 ms on
+# queries that take 2 ms (benchmarks/results/REPORT.md); the batch jobs (daily jobs, monthly report)
+# allow parallel workers for their own transaction (SET LOCAL).
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.Staff"
@@ -318,11 +320,10 @@ LOGGING = {
     "loggers": {"fallmanagement": {"level": "INFO"}, "celery": {"level": "INFO"}},
 }
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Who changed what: pghistory records the signed-in user and URL with every tracked change.
-    MIDDLEWARE.insert(
-        MIDDLEWARE.index("audit.middleware.NoStoreMiddleware"), "pghistory.middleware.HistoryMiddleware"
-    )
+# Who changed what: pghistory records the signed-in user and URL with every tracked change.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("audit.middleware.NoStoreMiddleware"), "pghistory.middleware.HistoryMiddleware"
+)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -165,8 +165,6 @@ def fetch_together(*querysets: QuerySet) -> list[list]:
     per queryset."""
     db = querysets[0].db if querysets else DEFAULT_DB_ALIAS
     connection = connections[db]
-    if connection.vendor != "postgresql":
-        return [list(qs) for qs in querysets]
     parts: list[str] = []
     params: list = []
     plans: list[tuple | None] = []

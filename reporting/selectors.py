@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
@@ -111,10 +110,6 @@ class CompletedMonthsSince(Func):
     def as_sql(self, compiler, connection, **extra):
         sql, params = super().as_sql(compiler, connection, **extra)
         return f"(EXTRACT(YEAR FROM {sql}) * 12 + EXTRACT(MONTH FROM {sql}))", (*params, *params)
-
-
-def supports_median() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def median_from_histogram(histogram: dict[int, int]) -> float | None:
@@ -306,10 +301,9 @@ def monthly_figures(*, month: datetime.date) -> dict:
         "rejections": Count("pk", filter=_rejection_q()),
         "clearing_decisions": Count("pk", filter=clearing_q),
     }
-    if supports_median():
-        event_aggs["median_clearing"] = Median(
-            DaysBetween(F("effective_on"), F("case__clearing_started_on")), filter=clearing_q
-        )
+    event_aggs["median_clearing"] = Median(
+        DaysBetween(F("effective_on"), F("case__clearing_started_on")), filter=clearing_q
+    )
     for row in events.values(area=F("case__client__site__area")).annotate(**event_aggs).order_by():
         target = per_area.setdefault(row["area"], _empty_figures())
         for key in ("admissions", "rejections", "clearing_decisions"):
@@ -626,10 +620,9 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
 
     event_keys = {*EVENT_FIGURES, *(f"reason:{code}" for code in codes)}
     aggs = {key: Count("pk", filter=q) for key, q in conds.items() if q is not None and key not in event_keys}
-    if supports_median():
-        aggs["median_months"] = Median(
-            CompletedMonthsSince(today, F("admitted_on")), filter=Q(state=CaseState.ACTIVE)
-        )
+    aggs["median_months"] = Median(
+        CompletedMonthsSince(today, F("admitted_on")), filter=Q(state=CaseState.ACTIVE)
+    )
     scoped = cases_visible_to(user, today=today).filter(fallmanager__team__in=team_ids)
     rows = {
         row["team"]: row for row in scoped.values(team=F("fallmanager__team")).annotate(**aggs).order_by()
@@ -667,9 +660,9 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
     if not teams:
         total.figures = {key: (0 if available[key] else None) for key, _label in DASHBOARD_FIGURES}
         total.reasons = dict.fromkeys(codes, 0)
-    if supports_median() and len(teams) == 1:
+    if len(teams) == 1:
         total.median_months = by_team[teams[0].pk].median_months
-    elif supports_median() and teams:
+    elif teams:
         # The overall median needs its own ordering over all cases; kept within the fixed query budget.
         total.median_months = _round(
             cases_visible_to(user, today=today)  # 6

@@ -108,12 +108,11 @@ def monthly_report_build(*, month: datetime.date, today: datetime.date | None = 
     before SGB II) is refused with `InvalidInput` (400)."""
     today = today or timezone.localdate()
     month = _validate_month(month, today)
-    if connection.vendor == "postgresql":
-        key = zlib.crc32(b"reporting.monthly_report") & 0x7FFFFFFF
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, month.year * 100 + month.month])
-            # A batch aggregate over a million outcome records: parallel workers pay off here (not on pages).
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
+    key = zlib.crc32(b"reporting.monthly_report") & 0x7FFFFFFF
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, month.year * 100 + month.month])
+        # A batch aggregate over a million outcome records: parallel workers pay off here (not on pages).
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
     data = monthly_figures(month=month)
     report, _created = MonthlyReport.objects.update_or_create(
         month=month, defaults={"data": data, "built_at": timezone.now()}

@@ -5,7 +5,9 @@ from django.template import Context, Template
 
 
 class _Form(forms.Form):
-    note = forms.CharField(label="Notiz <b>", help_text="kurz & knapp", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Notiz <b>", help_text="kurz & knapp", widget=forms.Textarea(attrs={"rows": 2})
+    )
     on = forms.DateField(label="am", required=False)
 
 
@@ -15,7 +17,9 @@ def render(field) -> str:
 
 def test_field_sits_in_its_label_without_id_and_escapes_texts():
     html = render(_Form()["note"])
-    assert html.startswith('<div class="plans-field">\n  <label>Notiz &lt;b&gt; <span aria-hidden="true">*</span>')
+    assert html.startswith(
+        '<div class="plans-field">\n  <label>Notiz &lt;b&gt; <span aria-hidden="true">*</span>'
+    )
     assert '<span class="help">kurz &amp; knapp</span>' in html
     assert '<textarea name="note" cols="40" rows="2" required>\n</textarea></label>' in html
     assert ' id="' not in html and "aria-describedby" not in html

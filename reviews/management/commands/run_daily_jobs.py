@@ -1,7 +1,6 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django.utils import timezone
 
 from fallmanagement.errors import DomainError
@@ -16,9 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-digests", action="store_true", help="keine E-Mail-Zusammenfassungen senden")
 
     def handle(self, *args, date=None, no_digests=False, **options):
-        if connection.vendor != "postgresql":
-            # The jobs are set-based SQL (INSERT … SELECT … ON CONFLICT) written for PostgreSQL.
-            raise CommandError("Die täglichen Jobs brauchen PostgreSQL: bitte DATABASE_URL setzen.")
         try:
             on = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError:
