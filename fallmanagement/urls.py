@@ -16,3 +16,9 @@ for _app in ["org", "catalog", "cases", "intake", "reviews", "plans", "reporting
         if find_spec(f"{_app}.{_module}") is None:
             continue
         urlpatterns.append(path(_prefix, include(f"{_app}.{_module}")))
+
+# German error pages for people, the API.md error body under /api/ (fallmanagement/errorpages.py).
+handler400 = "fallmanagement.errorpages.bad_request"
+handler403 = "fallmanagement.errorpages.permission_denied"
+handler404 = "fallmanagement.errorpages.page_not_found"
+handler500 = "fallmanagement.errorpages.server_error"
