@@ -314,7 +314,9 @@ def cmd_run() -> int:
             }
             _manage(env, "migrate", "--noinput", "-v", "0")
             _manage(env, "collectstatic", "--noinput", "-v", "0")
-            demo_size = ["--clients", os.environ["FM_DEMO_CLIENTS"]] if os.environ.get("FM_DEMO_CLIENTS") else []
+            demo_size = (
+                ["--clients", os.environ["FM_DEMO_CLIENTS"]] if os.environ.get("FM_DEMO_CLIENTS") else []
+            )
             _manage(env, "load_demo", "--if-empty", *demo_size)
             web = [
                 sys.executable,

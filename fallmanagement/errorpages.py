@@ -39,7 +39,5 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _api(request):
-        return _json(
-            "server_error", _("Ein technischer Fehler ist aufgetreten."), 500
-        )
+        return _json("server_error", _("Ein technischer Fehler ist aufgetreten."), 500)
     return defaults.server_error(request)

@@ -26,7 +26,10 @@ class _Clock(crontab):
 def _schedule(now):
     return {
         "daily-jobs": {"task": "t.daily", "schedule": _Clock(hour=6, minute=0, now=now)},
-        "monthly-report": {"task": "t.monthly", "schedule": _Clock(hour=5, minute=0, day_of_month=1, now=now)},
+        "monthly-report": {
+            "task": "t.monthly",
+            "schedule": _Clock(hour=5, minute=0, day_of_month=1, now=now),
+        },
     }
 
 
