@@ -9,11 +9,11 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from audit.models import AccessLog, Capacity, CaseGrant
 from cases.choices import OPEN_STATES
 from cases.models import Case, Client
+from catalog import clock
 from org.choices import Role
 from org.models import Substitution
 
@@ -33,7 +33,7 @@ def extra_case_grants_q(user, today: datetime.date | None = None, prefix: str = 
         return None
     if user.role not in (Role.FALLMANAGER, Role.TEAMLEITUNG):
         return None
-    today = today or timezone.localdate()
+    today = clock.today(today)
     # Resolved to a short list first: `pk = ANY(array)` OR-ed with the role scope stays index-backed,
     # whereas an OR with a subquery makes PostgreSQL scan all cases.
     case_ids = list(active_grants(user, today).values_list("case_id", flat=True))
@@ -44,7 +44,7 @@ def extra_case_grants_q(user, today: datetime.date | None = None, prefix: str = 
 
 def case_capacity(user, case: Case, *, today: datetime.date | None = None) -> str:
     """Why `user` may read `case` — the capacity written to the access log."""
-    today = today or timezone.localdate()
+    today = clock.today(today)
     role = getattr(user, "role", None)
     if role == Role.FALLMANAGER:
         if case.fallmanager_id == user.pk:
@@ -74,7 +74,7 @@ def case_capacity(user, case: Case, *, today: datetime.date | None = None) -> st
 
 def client_capacity(user, client: Client, *, today: datetime.date | None = None) -> str:
     """Capacity for reading a client: that of the client's newest case in the user's scope."""
-    today = today or timezone.localdate()
+    today = clock.today(today)
     role = getattr(user, "role", None)
     if role == Role.PAP:
         referred = Case.objects.filter(client=client, referred_by=user).exists()

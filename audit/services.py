@@ -19,8 +19,10 @@ from audit import models as audit_models
 from audit.models import HISTORY_MODELS, AccessLog, CaseGrant, GrantReason, PurgeRun
 from audit.selectors import case_capacity, client_capacity, purge_candidates, retention_cutoff
 from cases.models import Case, CaseEvent, Client, ClientNeed, Household
+from catalog import clock
 from fallmanagement.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from org.choices import Role
+from org.models import Staff
 
 logger = logging.getLogger("fallmanagement.audit")
 
@@ -39,10 +41,6 @@ _CASE_TEXT_FIELDS = [
     "dispute_decision_comment",
     "exit_justification",
 ]
-
-
-def _resolve_today(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
 
 
 # --- access log -------------------------------------------------------------------------------------
@@ -88,7 +86,7 @@ def access_log_record(
     today: datetime.date | None = None,
 ) -> AccessLog:
     """Write one access row: `user` did `action` (dotted code, e.g. "case.view") on `obj`."""
-    today = _resolve_today(today)
+    today = clock.today(today)
     object_type, object_id, derived_client = _object_ref(obj)
     return AccessLog.objects.create(
         user=user,
@@ -106,7 +104,7 @@ def access_log_record_bulk(
     *, user, action: str, objs: Iterable, capacity: str | None = None, context: dict | None = None, today=None
 ) -> int:
     """One row per object in a single INSERT (exports of n cases write n rows, DP-4)."""
-    today = _resolve_today(today)
+    today = clock.today(today)
     now = timezone.now()
     rows = []
     for obj in objs:
@@ -165,12 +163,12 @@ def _grant_revoke(grant: CaseGrant, on: datetime.date) -> None:
 
 @transaction.atomic
 def case_conference_grant(
-    *, case: Case, user, acting_user, until: datetime.date, today: datetime.date | None = None
+    *, case: Case, user, acting_user: Staff, until: datetime.date, today: datetime.date | None = None
 ) -> CaseGrant:
     """Share a case with a colleague (FM or TL) for a case conference, at most 14 days (DP-1).
 
     Only the case's FM or the TL of her team may share it."""
-    today = _resolve_today(today)
+    today = clock.today(today)
     case = Case.objects.select_related("fallmanager").get(pk=case.pk)
     is_fm = acting_user.role == Role.FALLMANAGER and case.fallmanager_id == acting_user.pk
     is_tl = (
@@ -223,9 +221,9 @@ def grants_expire(*, on: datetime.date) -> int:
 
 
 @transaction.atomic
-def grant_revoke(*, grant: CaseGrant, acting_user, on: datetime.date | None = None) -> CaseGrant:
+def grant_revoke(*, grant: CaseGrant, acting_user: Staff, on: datetime.date | None = None) -> CaseGrant:
     """End a grant early: the person who granted it, or a TL who approved it."""
-    on = _resolve_today(on)
+    on = clock.today(on)
     grant = CaseGrant.objects.select_for_update().select_related("case", "user").get(pk=grant.pk)
     if acting_user.pk not in (grant.granted_by_id, grant.approved_by_tl_old_id, grant.approved_by_tl_new_id):
         raise NotPermitted(_("Diese Freigabe können Sie nicht widerrufen."))
@@ -244,10 +242,10 @@ def _require_datenschutz(user) -> None:
 
 
 @transaction.atomic
-def purge_prepare(*, acting_user, today: datetime.date | None = None) -> PurgeRun:
+def purge_prepare(*, acting_user: Staff, today: datetime.date | None = None) -> PurgeRun:
     """List the clients due for anonymisation; nothing is changed until another person confirms."""
     _require_datenschutz(acting_user)
-    today = _resolve_today(today)
+    today = clock.today(today)
     ids = list(purge_candidates(today=today).values_list("pk", flat=True))
     run = PurgeRun.objects.create(
         prepared_by=acting_user, prepared_on=today, cutoff_on=retention_cutoff(today), client_ids=ids
@@ -303,11 +301,11 @@ def _anonymise_clients(client_ids: list[int], *, today: datetime.date) -> None:
 
 
 @transaction.atomic
-def purge_confirm(*, run: PurgeRun, acting_user, today: datetime.date | None = None) -> PurgeRun:
+def purge_confirm(*, run: PurgeRun, acting_user: Staff, today: datetime.date | None = None) -> PurgeRun:
     """Four eyes: a second datenschutz user confirms; then the listed clients are anonymised. Clients
     who got a new case since the list was prepared are skipped. The anonymous outcome records remain."""
     _require_datenschutz(acting_user)
-    today = _resolve_today(today)
+    today = clock.today(today)
     run = PurgeRun.objects.select_for_update().filter(pk=run.pk).first()
     if run is None:
         raise NotFound(_("Löschlauf nicht gefunden."))

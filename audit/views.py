@@ -18,6 +18,7 @@ from audit.forms import AccessLogFilterForm, OTPTokenForm
 from audit.models import PurgeRun
 from audit.selectors import access_log_list, purge_candidates
 from audit.services import purge_confirm, purge_prepare
+from catalog import clock
 from fallmanagement.errors import DomainError
 from org.choices import Role
 
@@ -47,14 +48,8 @@ def purge_runs(request):
     return render(
         request,
         "audit/purge_runs.html",
-        {"runs": runs, "due_count": purge_candidates(today=_today()).count()},
+        {"runs": runs, "due_count": purge_candidates(today=clock.request_day(request)).count()},
     )
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 @login_required

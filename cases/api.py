@@ -8,7 +8,6 @@ import re
 from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,6 +22,7 @@ from cases import services
 from cases.choices import CaseState, NeedStatus
 from cases.models import Case, Client, ClientNeed
 from cases.selectors import case_get, cases_visible_to, client_get, clients_visible_to
+from catalog import clock
 from fallmanagement.errors import InvalidInput, NotFound
 from intake import services as intake
 from org.api import parse_id, role_permission
@@ -40,11 +40,6 @@ CASE_READ_ROLES = (Role.PAP, Role.FALLMANAGER, Role.TEAMLEITUNG, Role.BEREICHSLE
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-def today() -> datetime.date:
-    """The business day of a request (tests pin it)."""
-    return timezone.localdate()
-
-
 def _not_found() -> NotFound:
     return NotFound(_("Nicht gefunden."))
 
@@ -53,7 +48,9 @@ def _not_found() -> NotFound:
 
 
 def _log_read(request, obj, action: str) -> None:
-    access_log_record(user=request.user, action=action, obj=obj, context={"via": "api"}, today=today())
+    access_log_record(
+        user=request.user, action=action, obj=obj, context={"via": "api"}, today=clock.request_day()
+    )
 
 
 def _list_capacity(user, obj) -> str:
@@ -82,7 +79,7 @@ def _log_list(request, objs, action: str) -> None:
             objs=items,
             capacity=capacity,
             context={"via": "api"},
-            today=today(),
+            today=clock.request_day(),
         )
 
 
@@ -136,7 +133,7 @@ class ClientListCreate(GenericAPIView):
     serializer_class = s.ClientSerializer
 
     def get_queryset(self):
-        return _clients_queryset(self.request.user, today())
+        return _clients_queryset(self.request.user, clock.request_day())
 
     @extend_schema(responses={200: s.ClientSerializer(many=True)})
     def get(self, request):
@@ -157,7 +154,7 @@ class ClientListCreate(GenericAPIView):
             site=_site_for(request.user, data["site"]),
             needs=data["needs"],
             integration_expected_within_12_months=data["integration_expected_within_12_months"],
-            today=today(),
+            today=clock.request_day(),
         )
         return Response(s.ClientSerializer(client).data, status=status.HTTP_201_CREATED)
 
@@ -169,7 +166,7 @@ class ClientDetail(GenericAPIView):
     serializer_class = s.ClientSerializer
 
     def _get(self, request, pk) -> Client:
-        client = client_get(request.user, parse_id(pk), today=today())
+        client = client_get(request.user, parse_id(pk), today=clock.request_day())
         if client is None:
             raise _not_found()
         return client
@@ -188,8 +185,12 @@ class ClientDetail(GenericAPIView):
         changes = dict(s.validated(s.ClientUpdateSerializer, request.data))
         if "site" in changes:
             changes["site"] = _site_for(request.user, changes["site"])
-        client = services.client_update(client=client, acting_user=request.user, today=today(), **changes)
-        return Response(s.ClientSerializer(client_get(request.user, client.pk, today=today()) or client).data)
+        client = services.client_update(
+            client=client, acting_user=request.user, today=clock.request_day(), **changes
+        )
+        return Response(
+            s.ClientSerializer(client_get(request.user, client.pk, today=clock.request_day()) or client).data
+        )
 
 
 # --- cases ----------------------------------------------------------------------------------------
@@ -205,14 +206,14 @@ def _cases_queryset(user, on: datetime.date):
 
 
 def _case_in_scope(request, pk) -> Case:
-    case = case_get(request.user, parse_id(pk), today=today())
+    case = case_get(request.user, parse_id(pk), today=clock.request_day())
     if case is None:
         raise _not_found()
     return case
 
 
 def _detail(request, case: Case) -> dict:
-    return s.CaseDetailSerializer(case, context={"today": today(), "user": request.user}).data
+    return s.CaseDetailSerializer(case, context={"today": clock.request_day(), "user": request.user}).data
 
 
 class CaseListCreate(GenericAPIView):
@@ -225,7 +226,7 @@ class CaseListCreate(GenericAPIView):
         return [permissions.IsAuthenticated(), role_permission(*roles)()]
 
     def get_queryset(self):
-        return _cases_queryset(self.request.user, today())
+        return _cases_queryset(self.request.user, clock.request_day())
 
     @extend_schema(
         parameters=[OpenApiParameter("state", OpenApiTypes.STR, enum=CaseState.values)],
@@ -243,12 +244,14 @@ class CaseListCreate(GenericAPIView):
             qs = qs.filter(state=state)
         page = self.paginate_queryset(qs)
         _log_list(request, page, "case.list")
-        return self.get_paginated_response(s.CaseSerializer(page, many=True, context={"today": today()}).data)
+        return self.get_paginated_response(
+            s.CaseSerializer(page, many=True, context={"today": clock.request_day()}).data
+        )
 
     @extend_schema(request=s.CaseReferSerializer, responses={201: s.CaseDetailSerializer})
     def post(self, request):
         data = s.validated(s.CaseReferSerializer, request.data)
-        client = client_get(request.user, data["client"], today=today())
+        client = client_get(request.user, data["client"], today=clock.request_day())
         if client is None:
             raise InvalidInput(_("Unbekannte Kund*in."), fields={"client": [_("Unbekannte Kund*in.")]})
         fallmanager = Staff.objects.filter(pk=data["fallmanager"]).first()
@@ -264,7 +267,7 @@ class CaseListCreate(GenericAPIView):
             referred_on=data["referred_on"],
             individual_decision=dict(decision) if decision else None,
             needs=data["needs"],
-            today=today(),
+            today=clock.request_day(),
         )
         return Response(_detail(request, _case_in_scope(request, case.pk)), status=status.HTTP_201_CREATED)
 
@@ -310,11 +313,12 @@ class CaseImport(GenericAPIView):
             client=client,
             fallmanager=fallmanager,
             admitted_on=data["admitted_on"],
-            today=today(),
+            today=clock.request_day(),
         )
         case = Case.objects.select_related("client", "fallmanager").get(pk=case.pk)
         return Response(
-            s.CaseSerializer(case, context={"today": today()}).data, status=status.HTTP_201_CREATED
+            s.CaseSerializer(case, context={"today": clock.request_day()}).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -387,7 +391,7 @@ class CaseTransition(GenericAPIView):
         case = _case_in_scope(request, pk)
         data = s.validated(s.TRANSITION_SERIALIZERS[name], request.data)
         version = _expected_version(request, data["version"])
-        on = today()
+        on = clock.request_day()
         done = _run(name, case=case, user=request.user, data=data, on=on, version=version)
         return Response(_detail(request, case_get(request.user, done.pk, today=on) or done))
 

@@ -24,10 +24,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from cases.choices import CaseState, ForwardTarget, HandoverKind, NeedStatus
 from cases.models import Case, CaseEvent, Client, ClientNeed, Household
+from catalog import clock
 from catalog.models import ACCESS_KEY_GROUPS, Need
 from org.choices import Role
 from org.models import Area, Site, Staff, Team
@@ -962,7 +962,7 @@ def demo_load(
 ) -> DemoResult:
     """Load the demo jobcenter into an empty database, in one transaction."""
     started = time.monotonic()
-    today = today or timezone.localdate()
+    today = clock.today(today)
     builder = DemoBuilder(seed=seed, clients=clients, today=today, log=log)
     with transaction.atomic():
         builder.build_org()

@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.services import MAX_TEXT
+from catalog import clock
 from catalog.models import ExitReason
-from fallmanagement.errors import DomainError
+from catalog.validators import MAX_TEXT
 from org.choices import Role
 from org.models import Staff
 
@@ -45,21 +44,6 @@ def yes_no_field(label, *, help_text=""):
         widget=forms.RadioSelect,
         help_text=help_text,
     )
-
-
-def add_domain_error(form: forms.Form, error: DomainError, field_map: dict[str, str] | None = None) -> None:
-    """Show a service's refusal on the form: the message on top, the per-field messages at their fields.
-
-    `field_map` translates service field names (e.g. `individual_decision.reason`) to form field names."""
-    field_map = field_map or {}
-    form.add_error(None, error.message)
-    for name, messages in (error.fields or {}).items():
-        target = field_map.get(name, name)
-        for message in messages:
-            if target in form.fields and not form.fields[target].widget.is_hidden:
-                form.add_error(target, message)
-            elif message != error.message:
-                form.add_error(None, message)
 
 
 class TransitionForm(forms.Form):
@@ -126,7 +110,7 @@ class CloseForm(TransitionForm):
 
     def __init__(self, *args, prefill: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["exit_reason"].choices = exit_reason_choices(self.today or timezone.localdate())
+        self.fields["exit_reason"].choices = exit_reason_choices(clock.today(self.today))
         if self.case is not None:
             self.fields["handover_pap"].queryset = Staff.objects.filter(
                 role=Role.PAP, is_active=True, team__site_id=self.case.client.site_id

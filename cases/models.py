@@ -8,12 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from cases.choices import OPEN_STATES, CaseState, ForwardTarget, HandoverKind, NeedStatus
-from cases.dates import add_months, months_between
+from catalog import clock, periods
 from org.choices import Role
 
 
@@ -104,25 +103,6 @@ class ClientNeed(models.Model):
         return f"{self.need_id} ({self.get_status_display()})"
 
 
-def clearing_due_on(clearing_started_on: datetime.date | None) -> datetime.date | None:
-    """CLR-2: clearing ends at the latest 2 calendar months after it started."""
-    if not clearing_started_on:
-        return None
-    return add_months(clearing_started_on, settings.FM["CLEARING_MAX_MONTHS"])
-
-
-def months_in_case_management(
-    admitted_on: datetime.date | None, closed_on: datetime.date | None, today: datetime.date
-) -> int | None:
-    """Completed calendar months since admission (to exit, or to today while active)."""
-    if not admitted_on:
-        return None
-    end = closed_on or today
-    if end < admitted_on:
-        return 0
-    return months_between(admitted_on, end)
-
-
 def _guard(message: str):
     """Mark a guard condition with the German reason the UI shows when it fails."""
 
@@ -146,7 +126,7 @@ def _is_case_fm(case: Case, user) -> bool:
         return True
     from org.models import Substitution
 
-    today = timezone.localdate()
+    today = clock.today()
     return Substitution.objects.filter(
         absent_id=case.fallmanager_id, substitute=user, starts_on__lte=today, ends_on__gte=today
     ).exists()
@@ -271,10 +251,10 @@ class Case(FSMModelMixin, models.Model):
     # --- derived dates -------------------------------------------------------------------------
     @property
     def clearing_due_on(self) -> datetime.date | None:
-        return clearing_due_on(self.clearing_started_on)
+        return periods.clearing_ends_on(self.clearing_started_on)
 
     def months_in_case_management(self, today: datetime.date) -> int | None:
-        return months_in_case_management(self.admitted_on, self.closed_on, today)
+        return periods.months_in_case_management(self.admitted_on, self.closed_on, today)
 
     @property
     def is_open(self) -> bool:

@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from cases.choices import OPEN_STATES
-from cases.models import Case, CaseEvent, Client, clearing_due_on, months_in_case_management
+from cases.models import Case, CaseEvent, Client
+from catalog import clock, periods
 from org.choices import Role
 from org.models import Staff, Substitution
 
@@ -72,7 +72,7 @@ def _scope_q_resolve(user, today: datetime.date, prefix: str = "") -> Q | None:
 
 
 def cases_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[Case]:
-    today = today or timezone.localdate()
+    today = clock.today(today)
     q = _scope_q(user, today)
     if q is None:
         return Case.objects.none()
@@ -125,10 +125,10 @@ class OpenCaseRow:
 
     @property
     def clearing_due_on(self) -> datetime.date | None:
-        return clearing_due_on(self.clearing_started_on)
+        return periods.clearing_ends_on(self.clearing_started_on)
 
     def months_in_case_management(self, today: datetime.date) -> int | None:
-        return months_in_case_management(self.admitted_on, self.closed_on, today)
+        return periods.months_in_case_management(self.admitted_on, self.closed_on, today)
 
 
 def open_case_rows(user, *, today: datetime.date | None = None) -> list[OpenCaseRow]:
@@ -160,7 +160,7 @@ def open_case_rows(user, *, today: datetime.date | None = None) -> list[OpenCase
 
 def clients_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[Client]:
     """pAp: clients of her site (to find and refer them); FM/TL/BL: clients with a case in their scope."""
-    today = today or timezone.localdate()
+    today = clock.today(today)
     if not user.is_authenticated or not user.is_active:
         return Client.objects.none()
     if user.role == Role.PAP:

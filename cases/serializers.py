@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from cases.choices import CaseState, HandoverKind, NeedStatus
 from cases.models import Case, Client
-from cases.services import MAX_TEXT
+from catalog.validators import MAX_TEXT
 from fallmanagement.errors import InvalidInput
 from reviews.selectors import case_review_status
 

@@ -6,56 +6,19 @@ import datetime
 from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATES, CaseState, NeedStatus
 from cases.models import Case, CaseEvent, Client, ClientNeed, Household
 from cases.permissions import transition_blockers
+from catalog import clock
 from catalog.models import ExitReason, Need
+from catalog.validators import MAX_TEXT, require_past_or_today, require_text
 from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
 from org.choices import Role
-from org.models import Site
-
-MAX_TEXT = 10_000
-
+from org.models import Site, Staff
 
 # --- helpers shared by the transition services ------------------------------------------------------
-
-
-def resolve_today(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
-
-
-def require_text(value: str | None, field: str, label: str, *, max_length: int = MAX_TEXT) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(
-            _("%(label)s ist erforderlich.") % {"label": label},
-            fields={field: [_("Dieses Feld ist erforderlich.")]},
-        )
-    if len(text) > max_length:
-        raise InvalidInput(
-            _("%(label)s ist zu lang.") % {"label": label},
-            fields={field: [_("Höchstens %(n)s Zeichen.") % {"n": max_length}]},
-        )
-    return text
-
-
-def require_past_or_today(
-    value: datetime.date | None, field: str, label: str, today: datetime.date
-) -> datetime.date:
-    if value is None:
-        raise InvalidInput(
-            _("%(label)s ist erforderlich.") % {"label": label},
-            fields={field: [_("Bitte ein Datum angeben.")]},
-        )
-    if value > today:
-        raise InvalidInput(
-            _("%(label)s darf nicht in der Zukunft liegen.") % {"label": label},
-            fields={field: [_("Das Datum liegt in der Zukunft.")]},
-        )
-    return value
 
 
 def effective_date(case: Case, on: datetime.date | None, today: datetime.date) -> datetime.date:
@@ -113,7 +76,7 @@ def apply_transition(
     *,
     case: Case,
     method_name: str,
-    acting_user,
+    acting_user: Staff,
     on: datetime.date | None,
     today: datetime.date | None,
     expected_version: int | None,
@@ -124,7 +87,7 @@ def apply_transition(
     """Lock, check permission/state/guards, validate input, transition, save, and log — in that order.
 
     `validate(case, on, today)` returns the keyword arguments of the transition method."""
-    today = resolve_today(today)
+    today = clock.today(today)
     locked = lock_case(case, expected_version=expected_version)
     check_transition(locked, method_name, acting_user)
     on = effective_date(locked, on, today)
@@ -185,7 +148,7 @@ def _valid_birth_date(value: datetime.date | None, today: datetime.date) -> date
 @transaction.atomic
 def client_create(
     *,
-    acting_user,
+    acting_user: Staff,
     customer_number: str,
     first_name: str,
     last_name: str,
@@ -196,7 +159,7 @@ def client_create(
     integration_expected_within_12_months: bool = False,
     today: datetime.date | None = None,
 ) -> Client:
-    today = resolve_today(today)
+    today = clock.today(today)
     if not acting_user.has_role(Role.PAP, Role.FALLMANAGER, Role.TEAMLEITUNG, Role.ADMIN):
         raise NotPermitted(_("Ihre Rolle darf keine Kund*innen anlegen."))
     _valid_birth_date(birth_date, today)
@@ -231,8 +194,10 @@ def client_create(
 
 
 @transaction.atomic
-def client_update(*, client: Client, acting_user, today: datetime.date | None = None, **changes) -> Client:
-    today = resolve_today(today)
+def client_update(
+    *, client: Client, acting_user: Staff, today: datetime.date | None = None, **changes
+) -> Client:
+    today = clock.today(today)
     if not acting_user.has_role(Role.PAP, Role.FALLMANAGER, Role.TEAMLEITUNG):
         raise NotPermitted(_("Ihre Rolle darf Kund*innendaten nicht ändern."))
     client = Client.objects.select_for_update().get(pk=client.pk)
@@ -277,9 +242,11 @@ def client_update(*, client: Client, acting_user, today: datetime.date | None = 
 
 
 @transaction.atomic
-def case_import(*, acting_user, client: Client, fallmanager, admitted_on: datetime.date, today=None) -> Case:
+def case_import(
+    *, acting_user: Staff, client: Client, fallmanager, admitted_on: datetime.date, today=None
+) -> Case:
     """Take over a running case from a legacy system: active with its original admission date."""
-    today = resolve_today(today)
+    today = clock.today(today)
     if not acting_user.has_role(Role.ADMIN):
         raise NotPermitted(_("Nur die Administration kann Fälle aus dem Altverfahren übernehmen."))
     require_past_or_today(admitted_on, "admitted_on", _("Das Übernahmedatum"), today)
@@ -333,7 +300,7 @@ def case_outcome_prefill(*, case: Case) -> dict:
 def case_close(
     *,
     case: Case,
-    acting_user,
+    acting_user: Staff,
     exit_reason_code: str,
     handover_talk_on: datetime.date | None,
     handover_pap,

@@ -22,7 +22,6 @@ from django.shortcuts import redirect, render
 from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,10 +31,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from audit.services import access_log_record
 from cases import services as case_services
 from cases.choices import CaseState, HandoverKind
-from cases.forms import CLOSE_FIELD_MAP, CloseForm, add_domain_error
+from cases.forms import CLOSE_FIELD_MAP, CloseForm
 from cases.permissions import transition_blockers
 from cases.selectors import case_get, case_history, scope_memo
-from fallmanagement.errors import DomainError
+from catalog import clock
+from fallmanagement.errors import DomainError, add_domain_error
 from intake import forms as intake_forms
 from intake import services as intake_services
 from org.choices import Role
@@ -44,10 +44,6 @@ from org.choices import Role
 # shown by their `order`; this list is the order they are *built* in, so that a section can reuse in `shared`
 # what an earlier one read (cases → reporting: the TL's FMs; reporting → reviews: the dashboard figures).
 HOOK_APPS = ["cases", "intake", "reporting", "reviews", "plans", "audit", "org"]
-
-
-def today_for(request: HttpRequest) -> datetime.date:
-    return timezone.localdate()
 
 
 @functools.cache
@@ -94,7 +90,7 @@ def render_section(template_name: str, context: dict, request: HttpRequest) -> s
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    today = today_for(request)
+    today = clock.request_day(request)
     with scope_memo():
         sections = collect_sections("home_sections", request, user=request.user, today=today)
     return render(request, "home.html", {"sections": sections, "today": today})
@@ -105,7 +101,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """Mein Fallbestand (FM), Meine Zuweisungen (pAp), Team (TL): the role's own section as a page."""
     from cases import home_sections
 
-    today = today_for(request)
+    today = clock.request_day(request)
     user = request.user
     if user.role == Role.FALLMANAGER:
         section, title = home_sections.fm_caseload(user=user, today=today), _("Mein Fallbestand")
@@ -261,7 +257,7 @@ def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     action = ACTIONS_BY_NAME.get(name)
     if action is None:
         raise Http404
-    today = today_for(request)
+    today = clock.request_day(request)
     user = request.user
     case = case_get(user, pk, today=today)
     if case is None:
@@ -345,7 +341,7 @@ def review_status(case, today: datetime.date) -> tuple[datetime.date | None, str
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    today = today_for(request)
+    today = clock.request_day(request)
     user = request.user
     case = case_get(user, pk, today=today)
     if case is None:

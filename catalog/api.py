@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from rest_framework import generics, serializers
 
+from catalog import clock
 from catalog.models import ExitReason, Need, RejectionReason
 
 
@@ -32,7 +32,7 @@ class _CatalogList(generics.ListAPIView):
     model: type
 
     def get_queryset(self):
-        return self.model.objects.valid_on(timezone.localdate()).order_by("sort", "code")
+        return self.model.objects.valid_on(clock.today()).order_by("sort", "code")
 
 
 class NeedList(_CatalogList):

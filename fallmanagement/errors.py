@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django import forms
+
 
 class DomainError(Exception):
     """A rule or state refuses the action. `code` is the machine code of API.md, `message` German."""
@@ -45,3 +50,19 @@ class NotFound(DomainError):
 
     status = 404
     code = "not_found"
+
+
+def add_domain_error(form: forms.Form, error: DomainError, field_map: dict[str, str] | None = None) -> None:
+    """Show a service's refusal on a form (the one helper of every page): the message on top, the
+    per-field messages at their visible fields, the others on top as well.
+
+    `field_map` translates service field names (e.g. `individual_decision.reason`) to form field names."""
+    field_map = field_map or {}
+    form.add_error(None, error.message)
+    for name, messages in (error.fields or {}).items():
+        target = field_map.get(name, name)
+        for message in messages:
+            if target in form.fields and not form.fields[target].widget.is_hidden:
+                form.add_error(target, message)
+            elif message != error.message:
+                form.add_error(None, message)

@@ -6,25 +6,19 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATES, CaseState, ForwardTarget, HandoverKind
 from cases.models import Case, Client
-from cases.services import (
-    MAX_TEXT,
-    apply_transition,
-    client_set_needs,
-    record_event,
-    require_past_or_today,
-    require_text,
-    resolve_today,
-)
+from cases.services import apply_transition, client_set_needs, record_event
+from catalog import clock, periods
 from catalog.models import ACCESS_KEY_GROUPS, Need, RejectionReason
+from catalog.validators import MAX_TEXT, require_past_or_today, require_text
 from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
 from org.choices import Role
+from org.models import Staff
 
 # --- access criteria (ACC-1, ACC-2) -------------------------------------------------------------------
 
@@ -115,7 +109,7 @@ def readmission_blocked_until(*, client: Client, individual_decision: bool) -> d
     )
     if not last_closed:
         return None
-    until = last_closed + relativedelta(months=settings.FM["READMISSION_LOCK_MONTHS"])
+    until = periods.readmission_locked_until(last_closed)
     if individual_decision:
         return None
     if client.work_taken_up_on and client.work_taken_up_on > last_closed:
@@ -126,7 +120,7 @@ def readmission_blocked_until(*, client: Client, individual_decision: bool) -> d
 @transaction.atomic
 def case_refer(
     *,
-    acting_user,
+    acting_user: Staff,
     client: Client,
     fallmanager,
     reasons: str,
@@ -139,7 +133,7 @@ def case_refer(
     today: datetime.date | None = None,
 ) -> Case:
     """The pAp refers a client to a FM. The referral reaches the FM in state `referred`."""
-    today = resolve_today(today)
+    today = clock.today(today)
     if not acting_user.has_role(Role.PAP):
         raise NotPermitted(_("Nur persönliche Ansprechpartner*innen (pAp) können zuweisen."))
     # Serialise referrals of the same client: the checks below then read a stable picture.
@@ -267,7 +261,9 @@ def case_refer(
 
 
 @transaction.atomic
-def case_start_clearing(*, case: Case, acting_user, on=None, today=None, expected_version=None) -> Case:
+def case_start_clearing(
+    *, case: Case, acting_user: Staff, on=None, today=None, expected_version=None
+) -> Case:
     """CLR-1: the FM takes the referred client into clearing (not yet counted in the caseload)."""
     return apply_transition(
         case=case,
@@ -280,7 +276,7 @@ def case_start_clearing(*, case: Case, acting_user, on=None, today=None, expecte
 
 
 @transaction.atomic
-def case_admit(*, case: Case, acting_user, on=None, today=None, expected_version=None) -> Case:
+def case_admit(*, case: Case, acting_user: Staff, on=None, today=None, expected_version=None) -> Case:
     """CLR-3 Übernahme: the case becomes active and counts (CAP-1); beyond target is allowed but shown (CAP-3)."""
     from org.selectors import staff_caseload
 
@@ -310,7 +306,7 @@ def case_admit(*, case: Case, acting_user, on=None, today=None, expected_version
 def case_reject(
     *,
     case: Case,
-    acting_user,
+    acting_user: Staff,
     reason_code: str,
     justification: str,
     on=None,
@@ -342,7 +338,7 @@ def case_reject(
 
 @transaction.atomic
 def case_return_to_pap(
-    *, case: Case, acting_user, justification: str, on=None, today=None, expected_version=None
+    *, case: Case, acting_user: Staff, justification: str, on=None, today=None, expected_version=None
 ) -> Case:
     """CLR-3 Rückgabe: no working alliance could be established."""
 
@@ -368,7 +364,7 @@ def case_return_to_pap(
 def case_forward(
     *,
     case: Case,
-    acting_user,
+    acting_user: Staff,
     to: str,
     justification: str,
     detail: str = "",
@@ -409,7 +405,7 @@ def case_forward(
 
 @transaction.atomic
 def case_dispute(
-    *, case: Case, acting_user, comment: str, on=None, today=None, expected_version=None
+    *, case: Case, acting_user: Staff, comment: str, on=None, today=None, expected_version=None
 ) -> Case:
     """CLR-4: the referring pAp disputes a rejection; the TL decides."""
 
@@ -445,7 +441,7 @@ def case_dispute(
 
 @transaction.atomic
 def case_decide_dispute(
-    *, case: Case, acting_user, admit: bool, comment: str, on=None, today=None, expected_version=None
+    *, case: Case, acting_user: Staff, admit: bool, comment: str, on=None, today=None, expected_version=None
 ) -> Case:
     """CLR-4: the TL decides — admission (case becomes active) or the rejection stands (final)."""
     if not isinstance(admit, bool):

@@ -18,13 +18,12 @@ from django.views.decorators.http import require_http_methods
 
 from audit.services import access_log_record
 from cases.choices import OPEN_STATES, CaseState
-from cases.forms import add_domain_error
 from cases.models import Case
 from cases.selectors import cases_visible_to, client_get, clients_visible_to
 from cases.services import client_create as client_create_service
 from cases.services import client_update
-from cases.views import today_for
-from fallmanagement.errors import DomainError
+from catalog import clock
+from fallmanagement.errors import DomainError, add_domain_error
 from intake.forms import (
     REFERRAL_FIELD_MAP,
     ClientCreateForm,
@@ -55,7 +54,7 @@ def _status(err: DomainError) -> int:
 @login_required
 def client_search(request: HttpRequest) -> HttpResponse:
     _require_role(request.user, Role.PAP)
-    today = today_for(request)
+    today = clock.request_day(request)
     form = ClientSearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"].strip():
@@ -85,7 +84,7 @@ def client_search(request: HttpRequest) -> HttpResponse:
 def client_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require_role(user, Role.PAP)
-    today = today_for(request)
+    today = clock.request_day(request)
     status = 200
     if request.method == "POST":
         form = ClientCreateForm(request.POST, today=today)
@@ -146,7 +145,7 @@ def _check_context(check) -> dict:
 
 
 def _client_or_404(request, pk):
-    client = client_get(request.user, pk, today=today_for(request))
+    client = client_get(request.user, pk, today=clock.request_day(request))
     if client is None:
         raise Http404
     return client
@@ -157,7 +156,7 @@ def _client_or_404(request, pk):
 def referral(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     _require_role(user, Role.PAP)
-    today = today_for(request)
+    today = clock.request_day(request)
     client = _client_or_404(request, pk)
     status = 200
     if request.method == "POST":
@@ -244,7 +243,7 @@ def access_check_fragment(request: HttpRequest, pk: int) -> HttpResponse:
 def dispute_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require_role(user, Role.TEAMLEITUNG)
-    today = today_for(request)
+    today = clock.request_day(request)
     cases = list(
         cases_visible_to(user, today=today)
         .filter(state=CaseState.DISPUTED)

@@ -19,7 +19,7 @@ ROLES_WITH_TEAM = (Role.FALLMANAGER, Role.TEAMLEITUNG, Role.BEREICHSLEITUNG, Rol
 NAME_MAX = 120
 
 
-def _require_admin(acting_user) -> None:
+def _require_admin(acting_user: Staff) -> None:
     if not acting_user.has_role(Role.ADMIN):
         raise NotPermitted(_("Nur die Administration pflegt die Organisation."))
 
@@ -42,7 +42,7 @@ def _duplicate(field: str = "name") -> InvalidInput:
 
 
 @transaction.atomic
-def area_create(*, acting_user, name: str) -> Area:
+def area_create(*, acting_user: Staff, name: str) -> Area:
     """ORG-1: a Bereich."""
     _require_admin(acting_user)
     name = _require_name(name)
@@ -56,7 +56,7 @@ def area_create(*, acting_user, name: str) -> Area:
 
 
 @transaction.atomic
-def site_create(*, acting_user, name: str, area: Area) -> Site:
+def site_create(*, acting_user: Staff, name: str, area: Area) -> Site:
     """ORG-1: a Standort within a Bereich; names are unique per area."""
     _require_admin(acting_user)
     name = _require_name(name)
@@ -70,7 +70,7 @@ def site_create(*, acting_user, name: str, area: Area) -> Site:
 
 
 @transaction.atomic
-def team_create(*, acting_user, name: str, site: Site, rucksack_fallmanagement: bool = False) -> Team:
+def team_create(*, acting_user: Staff, name: str, site: Site, rucksack_fallmanagement: bool = False) -> Team:
     """ORG-1/ORG-3: a team at a site, optionally carrying the "Rucksack Fallmanagement"."""
     _require_admin(acting_user)
     name = _require_name(name)
@@ -106,7 +106,7 @@ def _weekly_hours(value) -> Decimal:
 @transaction.atomic
 def staff_create(
     *,
-    acting_user,
+    acting_user: Staff,
     username: str,
     password: str,
     role: str,

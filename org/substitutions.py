@@ -7,7 +7,6 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import CaseGrant, GrantReason
@@ -15,16 +14,13 @@ from audit.services import grant_activate
 from cases.choices import OPEN_STATES
 from cases.models import Case
 from cases.services import record_event
+from catalog import clock
 from fallmanagement.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from org.choices import Role
 from org.models import Staff, Substitution, Team
 
 MAX_SUBSTITUTION_DAYS = 366
 CONTINUED_CARE_MAX_DAYS = 92
-
-
-def _today(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
 
 
 def _leads_team(user, team_id: int | None) -> bool:
@@ -48,7 +44,7 @@ def _require_active_fm(person, field: str) -> None:
 
 def substitutions_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[Substitution]:
     """The substitutions a TL manages (her teams' FMs), current and future first; an FM sees her own."""
-    today = _today(today)
+    today = clock.today(today)
     qs = Substitution.objects.select_related("absent", "substitute", "set_by", "absent__team")
     if user.role == Role.TEAMLEITUNG:
         qs = qs.filter(absent__team__in=user.led_teams.values("pk"))
@@ -62,7 +58,7 @@ def substitutions_visible_to(user, *, today: datetime.date | None = None) -> Que
 def continued_care_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[CaseGrant]:
     """SUB-3 agreements a TL takes part in: the previous FM or the case's current FM is in one of her teams.
     Current and waiting ones (not revoked, not expired), soonest end first."""
-    today = _today(today)
+    today = clock.today(today)
     if user.role != Role.TEAMLEITUNG:
         return CaseGrant.objects.none()
     teams = user.led_teams.values("pk")
@@ -88,7 +84,7 @@ def continued_care_waits_for(grant: CaseGrant, user) -> bool:
 @transaction.atomic
 def substitution_set(
     *,
-    acting_user,
+    acting_user: Staff,
     absent: Staff,
     substitute: Staff,
     starts_on: datetime.date,
@@ -96,7 +92,7 @@ def substitution_set(
     today: datetime.date | None = None,
 ) -> Substitution:
     """SUB-1: the TL of the absent FM's team names a substitute from her teams for a period."""
-    today = _today(today)
+    today = clock.today(today)
     if not _leads_team(acting_user, absent.team_id if absent else None):
         raise NotPermitted(
             _("Nur die Teamleitung der abwesenden Fallmanager*in kann die Vertretung regeln (SUB-1).")
@@ -140,7 +136,7 @@ def substitution_set(
 @transaction.atomic
 def substitution_end(
     *,
-    acting_user,
+    acting_user: Staff,
     substitution: Substitution,
     on: datetime.date | None = None,
     today: datetime.date | None = None,
@@ -148,7 +144,7 @@ def substitution_end(
     """End a substitution early (the FM is back): `on` is the last day of access; yesterday ends it
     at once. A period that would not have begun by then is deleted. Returns the shortened
     substitution, or None when deleted."""
-    today = _today(today)
+    today = clock.today(today)
     on = on or today
     sub = Substitution.objects.select_for_update().select_related("absent").filter(pk=substitution.pk).first()
     if sub is None:
@@ -176,7 +172,9 @@ def substitution_end(
 
 
 @transaction.atomic
-def staff_change_team(*, acting_user, staff: Staff, team: Team, today: datetime.date | None = None) -> Staff:
+def staff_change_team(
+    *, acting_user: Staff, staff: Staff, team: Team, today: datetime.date | None = None
+) -> Staff:
     """SUB-2: an FM moves to another team at the same site and keeps her cases (the new team's TL sees
     them from now on). A move to another site is refused while she still has open cases: they are
     handed over first (SUB-3)."""
@@ -213,7 +211,7 @@ def staff_change_team(*, acting_user, staff: Staff, team: Team, today: datetime.
 def case_transfer(
     *,
     case: Case,
-    acting_user,
+    acting_user: Staff,
     to_fallmanager: Staff,
     on: datetime.date | None = None,
     three_way_talk: bool = False,
@@ -225,7 +223,7 @@ def case_transfer(
     unless both TLs agree to a time-boxed continued care (`continued_care_grant`)."""
     from cases.services import lock_case
 
-    today = _today(today)
+    today = clock.today(today)
     on = on or today
     locked = lock_case(case, expected_version=expected_version)
     previous_fm = locked.fallmanager
@@ -283,14 +281,14 @@ def continued_care_grant(
     *,
     case: Case,
     previous_fm: Staff,
-    acting_user,
+    acting_user: Staff,
     until: datetime.date,
     today: datetime.date | None = None,
 ) -> CaseGrant:
     """SUB-3: one of the two TLs (of the previous FM, of the new FM) proposes that the previous FM keeps
     reading the case until `until` (≤ 92 days). It takes effect only when the other TL approves
     (`continued_care_approve`)."""
-    today = _today(today)
+    today = clock.today(today)
     case = Case.objects.select_related("fallmanager").get(pk=case.pk)
     tl_old = _leads_team(acting_user, previous_fm.team_id)
     tl_new = _leads_team(acting_user, case.fallmanager.team_id)
@@ -330,9 +328,11 @@ def continued_care_grant(
 
 
 @transaction.atomic
-def continued_care_approve(*, grant: CaseGrant, acting_user, today: datetime.date | None = None) -> CaseGrant:
+def continued_care_approve(
+    *, grant: CaseGrant, acting_user: Staff, today: datetime.date | None = None
+) -> CaseGrant:
     """The second TL agrees; from now on the previous FM reads the case until the grant expires."""
-    today = _today(today)
+    today = clock.today(today)
     grant = CaseGrant.objects.select_for_update().select_related("case__fallmanager", "user").get(pk=grant.pk)
     if grant.reason != GrantReason.CONTINUED_CARE or grant.revoked_on is not None or grant.active:
         raise Conflict(_("Diese Vereinbarung wartet nicht auf Zustimmung."), code="transition_not_allowed")

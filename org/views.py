@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import grant_revoke
 from cases.selectors import case_get
-from fallmanagement.errors import DomainError
+from catalog import clock
+from fallmanagement.errors import DomainError, add_domain_error
 from org.choices import Role
 from org.forms import SubstitutionForm, TransferForm
 from org.substitutions import (
@@ -36,25 +36,18 @@ def _require_tl(request) -> None:
         raise PermissionDenied
 
 
-def _apply_error(form, exc: DomainError) -> None:
-    form.add_error(None, exc.message)
-    for field, texts in exc.fields.items():
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def substitutions(request):
     _require_tl(request)
-    today = timezone.localdate()
+    today = clock.request_day(request)
     teams = request.user.led_teams.all()
     form = SubstitutionForm(request.POST or None, teams=teams, initial={"starts_on": today, "ends_on": today})
     if request.method == "POST" and form.is_valid():
         try:
             substitution_set(acting_user=request.user, today=today, **form.cleaned_data)
         except DomainError as exc:
-            _apply_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Die Vertretung ist eingetragen."))
             return redirect("org:substitutions")
@@ -74,7 +67,7 @@ def substitutions(request):
 def _continued_care_action(request, pk: int, action, done: str):
     """Run `action(grant, user, today)` on a SUB-3 agreement the TL takes part in; back to the team page."""
     _require_tl(request)
-    today = timezone.localdate()
+    today = clock.request_day(request)
     grant = continued_care_visible_to(request.user, today=today).filter(pk=pk).first()
     if grant is None:
         raise Http404
@@ -115,7 +108,7 @@ def continued_care_revoke_view(request, pk: int):
 @require_POST
 def substitution_stop(request, pk: int):
     _require_tl(request)
-    today = timezone.localdate()
+    today = clock.request_day(request)
     sub = substitutions_visible_to(request.user, today=today).filter(pk=pk).first()
     if sub is None:
         raise Http404
@@ -137,7 +130,7 @@ def transfer(request, case_id: int):
     case = case_get(request.user, case_id)
     if case is None:
         raise Http404
-    today = timezone.localdate()
+    today = clock.request_day(request)
     form = TransferForm(request.POST or None, exclude_pk=case.fallmanager_id, initial={"on": today})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -152,7 +145,7 @@ def transfer(request, case_id: int):
                         case=case, previous_fm=previous_fm, acting_user=request.user, until=until, today=today
                     )
         except DomainError as exc:
-            _apply_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Der Fall wurde abgegeben."))
             if until:

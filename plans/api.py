@@ -8,7 +8,6 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -18,19 +17,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.choices import NeedStatus
+from catalog import clock
 from catalog.models import LifeArea, Need
+from catalog.validators import MAX_TEXT
 from fallmanagement.api import Pagination
 from fallmanagement.errors import InvalidInput, NotFound
 from plans import selectors, services
 from plans.choices import ContactKind, GoalKind, GoalStatus, ServiceKind, ServiceStatus
 from plans.models import Consent
-
-MAX_TEXT = services.MAX_TEXT
-
-
-def today() -> datetime.date:
-    """The business day of a request (tests pin it)."""
-    return timezone.localdate()
 
 
 def _dict_body(request) -> dict:
@@ -261,24 +255,26 @@ class _PlanView(APIView):
 @extend_schema(request=AssessmentIn, responses=OpenApiTypes.OBJECT)
 class AssessmentView(_PlanView):
     def get(self, request, case_id):
-        case = selectors.plan_case_get(request.user, case_id, today=today())
+        case = selectors.plan_case_get(request.user, case_id, today=clock.request_day())
         return Response(assessment_out(case, request.user))
 
     def put(self, request, case_id):
-        case = selectors.plan_case_get(request.user, case_id, write=True, today=today())
+        case = selectors.plan_case_get(request.user, case_id, write=True, today=clock.request_day())
         data = _validated(AssessmentIn, _dict_body(request))
-        services.assessment_save(case=case, acting_user=request.user, areas=data["areas"], today=today())
+        services.assessment_save(
+            case=case, acting_user=request.user, areas=data["areas"], today=clock.request_day()
+        )
         return Response(assessment_out(case, request.user))
 
 
 @extend_schema(request=GoalIn, responses=OpenApiTypes.OBJECT)
 class GoalListCreate(_PlanView):
     def get(self, request, case_id):
-        case = selectors.plan_case_get(request.user, case_id, today=today())
+        case = selectors.plan_case_get(request.user, case_id, today=clock.request_day())
         return self.paginate(request, selectors.goals_for(case), goal_out)
 
     def post(self, request, case_id):
-        case = selectors.plan_case_get(request.user, case_id, write=True, today=today())
+        case = selectors.plan_case_get(request.user, case_id, write=True, today=clock.request_day())
         data = _validated(GoalIn, _dict_body(request))
         goal = services.goal_create(
             case=case,
@@ -288,7 +284,7 @@ class GoalListCreate(_PlanView):
             kind=data["kind"],
             status=data["status"],
             agreed_on=data.get("agreed_on"),
-            today=today(),
+            today=clock.request_day(),
         )
         return Response(goal_out(selectors.goals_for(case).get(pk=goal.pk)), status=status.HTTP_201_CREATED)
 
@@ -301,21 +297,23 @@ class GoalDetail(_PlanView):
 
     def patch(self, request, pk):
         goal = selectors.goal_get(request.user, pk)
-        selectors.plan_case_get(request.user, goal.case_id, write=True, today=today())
+        selectors.plan_case_get(request.user, goal.case_id, write=True, today=clock.request_day())
         data = dict(_validated(GoalPatchIn, _dict_body(request)))
         on = data.pop("date", None)
-        goal = services.goal_update(goal=goal, acting_user=request.user, on=on, today=today(), **data)
+        goal = services.goal_update(
+            goal=goal, acting_user=request.user, on=on, today=clock.request_day(), **data
+        )
         return Response(goal_out(selectors.goals_for(goal.case).get(pk=goal.pk)))
 
 
 @extend_schema(request=AgreementIn, responses=OpenApiTypes.OBJECT)
 class AgreementListCreate(_PlanView):
     def get(self, request, case_id):
-        case = selectors.plan_case_get(request.user, case_id, today=today())
+        case = selectors.plan_case_get(request.user, case_id, today=clock.request_day())
         return self.paginate(request, selectors.agreements_for(case), agreement_out)
 
     def post(self, request, case_id):
-        case = selectors.plan_case_get(request.user, case_id, write=True, today=today())
+        case = selectors.plan_case_get(request.user, case_id, write=True, today=clock.request_day())
         body = _dict_body(request)
         if "waived" in body:
             data = _validated(WaiverIn, body)
@@ -327,12 +325,15 @@ class AgreementListCreate(_PlanView):
                     fields={"waived": [_("Nur true ist erlaubt.")]},
                 )
             agreement = services.agreement_waive(
-                case=case, acting_user=request.user, justification=data["justification"], today=today()
+                case=case,
+                acting_user=request.user,
+                justification=data["justification"],
+                today=clock.request_day(),
             )
         else:
             data = _validated(AgreementIn, body)
             agreement = services.agreement_conclude(
-                case=case, acting_user=request.user, today=today(), **data
+                case=case, acting_user=request.user, today=clock.request_day(), **data
             )
         return Response(agreement_out(agreement), status=status.HTTP_201_CREATED)
 
@@ -366,12 +367,12 @@ class AgreementPDF(APIView):
 @extend_schema(request=ServiceIn, responses=OpenApiTypes.OBJECT)
 class ServiceListCreate(_PlanView):
     def get(self, request, case_id):
-        case = selectors.plan_case_get(request.user, case_id, today=today())
-        on = today()
+        case = selectors.plan_case_get(request.user, case_id, today=clock.request_day())
+        on = clock.request_day()
         return self.paginate(request, selectors.services_for(case), lambda r: service_out(r, on))
 
     def post(self, request, case_id):
-        case = selectors.plan_case_get(request.user, case_id, write=True, today=today())
+        case = selectors.plan_case_get(request.user, case_id, write=True, today=clock.request_day())
         data = dict(_validated(ServiceIn, _dict_body(request)))
         partner_id = data.pop("partner", None)
         partner = services.partner_for_case(case=case, partner_id=partner_id) if partner_id else None
@@ -394,34 +395,38 @@ class ServiceListCreate(_PlanView):
             partner=partner,
             consent=consent,
             on=on,
-            today=today(),
+            today=clock.request_day(),
             **data,
         )
         referral = selectors.services_for(case).get(pk=referral.pk)
-        return Response(service_out(referral, today()), status=status.HTTP_201_CREATED)
+        return Response(service_out(referral, clock.request_day()), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(request=ServicePatchIn, responses=OpenApiTypes.OBJECT)
 class ServiceDetail(_PlanView):
     def get(self, request, pk):
         referral = selectors.service_referral_get(request.user, pk)
-        return Response(service_out(selectors.services_for(referral.case).get(pk=referral.pk), today()))
+        return Response(
+            service_out(selectors.services_for(referral.case).get(pk=referral.pk), clock.request_day())
+        )
 
     def patch(self, request, pk):
         referral = selectors.service_referral_get(request.user, pk)
-        selectors.plan_case_get(request.user, referral.case_id, write=True, today=today())
+        selectors.plan_case_get(request.user, referral.case_id, write=True, today=clock.request_day())
         data = dict(_validated(ServicePatchIn, _dict_body(request)))
         on = data.pop("date", None)
         referral = services.service_referral_update(
-            referral=referral, acting_user=request.user, on=on, today=today(), **data
+            referral=referral, acting_user=request.user, on=on, today=clock.request_day(), **data
         )
-        return Response(service_out(selectors.services_for(referral.case).get(pk=referral.pk), today()))
+        return Response(
+            service_out(selectors.services_for(referral.case).get(pk=referral.pk), clock.request_day())
+        )
 
 
 @extend_schema(request=ContactIn, responses=OpenApiTypes.OBJECT)
 class ContactListCreate(_PlanView):
     def get(self, request, case_id):
-        on = today()
+        on = clock.request_day()
         case = selectors.plan_case_get(request.user, case_id, today=on)
         contacts = selectors.contacts_for(case)
         response = self.paginate(request, contacts, contact_out)
@@ -433,16 +438,18 @@ class ContactListCreate(_PlanView):
         return response
 
     def post(self, request, case_id):
-        case = selectors.plan_case_get(request.user, case_id, write=True, today=today())
+        case = selectors.plan_case_get(request.user, case_id, write=True, today=clock.request_day())
         data = _validated(ContactIn, _dict_body(request))
-        contact = services.contact_create(case=case, acting_user=request.user, today=today(), **data)
+        contact = services.contact_create(
+            case=case, acting_user=request.user, today=clock.request_day(), **data
+        )
         return Response(contact_out(contact), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(request=NeedResolveIn, responses=OpenApiTypes.OBJECT)
 class NeedResolve(_PlanView):
     def post(self, request, case_id, code):
-        case = selectors.plan_case_get(request.user, case_id, write=True, today=today())
+        case = selectors.plan_case_get(request.user, case_id, write=True, today=clock.request_day())
         data = _validated(NeedResolveIn, _dict_body(request))
         if not Need.objects.filter(code=code).exists():
             raise InvalidInput(
@@ -455,7 +462,7 @@ class NeedResolve(_PlanView):
             code=code,
             status=data["status"],
             on=data.get("date"),
-            today=today(),
+            today=clock.request_day(),
         )
         return Response(need_out(cn))
 
@@ -463,15 +470,19 @@ class NeedResolve(_PlanView):
 @extend_schema(request=ConsentIn, responses=OpenApiTypes.OBJECT)
 class ConsentListCreate(_PlanView):
     def get(self, request, case_id):
-        case = selectors.plan_case_get(request.user, case_id, today=today())
+        case = selectors.plan_case_get(request.user, case_id, today=clock.request_day())
         return self.paginate(request, selectors.consents_for(case), consent_out)
 
     def post(self, request, case_id):
-        case = selectors.plan_case_get(request.user, case_id, write=True, today=today())
+        case = selectors.plan_case_get(request.user, case_id, write=True, today=clock.request_day())
         data = _validated(ConsentIn, _dict_body(request))
         partner = services.partner_for_case(case=case, partner_id=data["partner"])
         consent = services.consent_record(
-            case=case, acting_user=request.user, partner=partner, given_on=data.get("given_on"), today=today()
+            case=case,
+            acting_user=request.user,
+            partner=partner,
+            given_on=data.get("given_on"),
+            today=clock.request_day(),
         )
         return Response(consent_out(consent), status=status.HTTP_201_CREATED)
 
@@ -479,13 +490,17 @@ class ConsentListCreate(_PlanView):
 @extend_schema(request=RevokeIn, responses=OpenApiTypes.OBJECT)
 class ConsentRevoke(_PlanView):
     def post(self, request, case_id, pk):
-        case = selectors.plan_case_get(request.user, case_id, write=True, today=today())
+        case = selectors.plan_case_get(request.user, case_id, write=True, today=clock.request_day())
         data = _validated(RevokeIn, _dict_body(request))
         consent = selectors.consents_for(case).filter(pk=_int_or_none(pk)).first()
         if consent is None:
             raise NotFound(_("Nicht gefunden."))
         consent = services.consent_revoke(
-            consent=consent, case=case, acting_user=request.user, on=data.get("date"), today=today()
+            consent=consent,
+            case=case,
+            acting_user=request.user,
+            on=data.get("date"),
+            today=clock.request_day(),
         )
         return Response(consent_out(consent))
 

@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Window
 from django.utils.translation import gettext as _
 
 from cases.choices import CaseState, NeedStatus
+from catalog import periods
 from catalog.models import LifeArea
 from plans import forms, selectors
 from plans.choices import OPEN_SERVICE_STATES, SERVICE_STEPS, GoalStatus, ServiceStatus
@@ -116,7 +117,7 @@ def agreement_context(
         "previous": [a for a in agreements if a is not current],
         "todo": case.state == CaseState.ACTIVE and concluded is None,
         "review_overdue": bool(concluded and concluded.review_due_on < today),
-        "review_months": settings.FM["AGREEMENT_REVIEW_MONTHS"],
+        "review_months": periods.months(periods.Period.AGREEMENT_REVIEW),
         "error": error,
     }
     if base["can_write"] and case.state == CaseState.ACTIVE:

@@ -7,11 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import NeedStatus
 from catalog.models import LifeArea, Need
-from fallmanagement.errors import DomainError
+from catalog.validators import MAX_TEXT
 from plans.choices import ContactKind, GoalKind, GoalStatus, ServiceKind, ServiceStatus
 from plans.models import Partner
 
-MAX_TEXT = 10_000
 HEALTH_HINT = _(
     "Nur arbeitsrelevante Einschränkungen erfassen (z. B. „kann nicht schwer heben“), keine Diagnosen. "
     "Diese Angaben sieht nur die zuständige Fallmanager*in (DP-6)."
@@ -23,17 +22,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service error on the form: per-field messages where the field exists, else on top."""
-    placed = False
-    for name, messages in error.fields.items():
-        key = name if name in form.fields else None
-        for message in messages:
-            form.add_error(key, message)
-            placed = placed or key is not None
-    form.add_error(None, error.message)
 
 
 class AssessmentForm(forms.Form):

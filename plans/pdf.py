@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
 
+from catalog import clock
 from plans.choices import GoalStatus
 from plans.models import Agreement, Goal
 
@@ -27,7 +27,7 @@ def agreement_pdf(*, agreement: Agreement, goals: list[Goal]) -> bytes:
         "site_address": getattr(settings, "JOBCENTER_ADDRESS", ""),
         "jobcenter_name": settings.JOBCENTER_NAME,
         "goals": [g for g in goals if g.status == GoalStatus.OPEN],
-        "printed_on": timezone.localdate(),
+        "printed_on": clock.today(),
     }
     html = render_to_string("plans/agreement_pdf.html", context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

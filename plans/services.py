@@ -7,16 +7,18 @@ import re
 from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases.choices import CaseState, NeedStatus
 from cases.models import Case, ClientNeed
-from cases.services import MAX_TEXT, lock_case, require_past_or_today, require_text, resolve_today
+from cases.services import lock_case
+from catalog import clock, periods
 from catalog.models import LifeArea, Need
+from catalog.validators import optional_text, require_past_or_today, require_text
 from fallmanagement.errors import InvalidInput, NotPermitted
+from org.models import Staff
 from plans.choices import (
     OPEN_SERVICE_STATES,
     SERVICE_STEPS,
@@ -73,16 +75,6 @@ def _require_state(case: Case, states=WORKING_STATES) -> None:
         raise InvalidInput(message % {"state": case.get_state_display()}, code="case_not_active")
 
 
-def _optional_text(value, field: str, label: str, *, max_length: int = MAX_TEXT) -> str:
-    text = (value or "").strip()
-    if len(text) > max_length:
-        raise InvalidInput(
-            _("%(label)s ist zu lang.") % {"label": label},
-            fields={field: [_("Höchstens %(n)s Zeichen.") % {"n": max_length}]},
-        )
-    return text
-
-
 def _choice(value, choices, field: str, label: str) -> str:
     if value not in choices.values:
         raise InvalidInput(
@@ -122,14 +114,14 @@ def _check_no_diagnosis(text: str, field: str) -> None:
 
 @transaction.atomic
 def assessment_save(
-    *, case: Case, acting_user, areas: Iterable[dict], today: datetime.date | None = None
+    *, case: Case, acting_user: Staff, areas: Iterable[dict], today: datetime.date | None = None
 ) -> None:
     """PLAN-1: save findings, resources and needs (with priority) per life area.
 
     `areas` is a list of `{"life_area", "findings"?, "resources"?, "needs"?: [{"code", "priority"?}]}`.
     Only the areas given are changed. Needs are added or re-prioritised; a need is never deleted here:
     it is closed as reduced/resolved (PLAN-6) so that "needs at admission" stays true."""
-    today = resolve_today(today)
+    today = clock.today(today)
     _require_writer(case, acting_user)
     case = lock_case(case)
     _require_state(case)
@@ -153,7 +145,7 @@ def assessment_save(
         entry = {"life_area": life_area}
         for name, label in (("findings", _("Die Feststellungen")), ("resources", _("Die Ressourcen"))):
             if name in area:
-                entry[name] = _optional_text(area.get(name), f"areas[{index}].{name}", label)
+                entry[name] = optional_text(area.get(name), f"areas[{index}].{name}", label)
                 if life_area == LifeArea.GESUNDHEIT:
                     _check_no_diagnosis(entry[name], f"areas[{index}].{name}")
         cleaned.append(entry)
@@ -230,14 +222,14 @@ def assessment_save(
 def need_resolve(
     *,
     case: Case,
-    acting_user,
+    acting_user: Staff,
     code: str,
     status: str,
     on: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> ClientNeed:
     """PLAN-6: mark a need reduced or resolved with a date (counts as progress in reports)."""
-    today = resolve_today(today)
+    today = clock.today(today)
     _require_writer(case, acting_user)
     _require_state(case)
     if status not in (NeedStatus.REDUCED, NeedStatus.RESOLVED):
@@ -300,7 +292,7 @@ def _check_target_date(
 def goal_create(
     *,
     case: Case,
-    acting_user,
+    acting_user: Staff,
     text: str,
     target_date: datetime.date | None,
     kind: str = GoalKind.INTEGRATION,
@@ -311,7 +303,7 @@ def goal_create(
     """PLAN-2: a SMART goal. `agreed_on` defaults to today (past allowed, never future). An open goal's
     target date must not lie in the past; documenting a past goal is possible by giving its final status
     (achieved/partly/dropped), then a past target date is accepted."""
-    today = resolve_today(today)
+    today = clock.today(today)
     _require_writer(case, acting_user)
     _require_state(case)
     text = require_text(text, "text", _("Das Ziel"))
@@ -342,7 +334,7 @@ def goal_create(
 def goal_update(
     *,
     goal: Goal,
-    acting_user,
+    acting_user: Staff,
     text=UNSET,
     target_date=UNSET,
     kind=UNSET,
@@ -352,7 +344,7 @@ def goal_update(
     today: datetime.date | None = None,
 ) -> Goal:
     """Change a goal; a status change is recorded with its date in the goal's status history."""
-    today = resolve_today(today)
+    today = clock.today(today)
     goal = Goal.objects.select_for_update().select_related("case", "case__client").get(pk=goal.pk)
     _require_writer(goal.case, acting_user)
     _require_state(goal.case)
@@ -384,7 +376,7 @@ def goal_update(
             from_status=goal.status,
             to_status=new_status,
             changed_on=on,
-            note=_optional_text(note, "note", _("Die Anmerkung")),
+            note=optional_text(note, "note", _("Die Anmerkung")),
             by=acting_user,
         )
         goal.status = new_status
@@ -423,7 +415,7 @@ def _supersede_current(case: Case, on: datetime.date) -> Agreement | None:
 def agreement_conclude(
     *,
     case: Case,
-    acting_user,
+    acting_user: Staff,
     concluded_on: datetime.date | None,
     client_commitments: str,
     jobcenter_commitments: str,
@@ -432,7 +424,7 @@ def agreement_conclude(
 ) -> Agreement:
     """PLAN-3: conclude the agreement; it supersedes the previous agreement (or waiver). It is to be
     reviewed at the latest `AGREEMENT_REVIEW_MONTHS` (6) months later; an earlier date may be set."""
-    today = resolve_today(today)
+    today = clock.today(today)
     _require_writer(case, acting_user)
     case = lock_case(case)
     _require_state(case, states=(CaseState.ACTIVE,))
@@ -442,13 +434,13 @@ def agreement_conclude(
     jobcenter_commitments = require_text(
         jobcenter_commitments, "jobcenter_commitments", _("Die Leistungen des Jobcenters")
     )
-    latest = concluded_on + relativedelta(months=settings.FM["AGREEMENT_REVIEW_MONTHS"])
+    latest = periods.agreement_review_latest(concluded_on)
     if review_due_on is None:
         review_due_on = latest
     elif not concluded_on < review_due_on <= latest:
         raise InvalidInput(
             _("Die Überprüfung ist spätestens %(n)s Monate nach Abschluss fällig (bis %(latest)s) (PLAN-3).")
-            % {"n": settings.FM["AGREEMENT_REVIEW_MONTHS"], "latest": latest.strftime("%d.%m.%Y")},
+            % {"n": periods.months(periods.Period.AGREEMENT_REVIEW), "latest": latest.strftime("%d.%m.%Y")},
             fields={
                 "review_due_on": [
                     _("Nach dem Abschluss und spätestens am %(d)s.") % {"d": latest.strftime("%d.%m.%Y")}
@@ -480,11 +472,11 @@ def agreement_conclude(
 
 @transaction.atomic
 def agreement_waive(
-    *, case: Case, acting_user, justification: str, today: datetime.date | None = None
+    *, case: Case, acting_user: Staff, justification: str, today: datetime.date | None = None
 ) -> Agreement:
     """PLAN-3: document in detail why no agreement is concluded (yet). Concluding one stays a to-do
     ("Kooperationsplan noch abschließen") until an agreement supersedes the waiver."""
-    today = resolve_today(today)
+    today = clock.today(today)
     _require_writer(case, acting_user)
     case = lock_case(case)
     _require_state(case, states=(CaseState.ACTIVE,))
@@ -568,13 +560,13 @@ def _sharing_basis(
 def consent_record(
     *,
     case: Case,
-    acting_user,
+    acting_user: Staff,
     partner: Partner,
     given_on: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> Consent:
     """Record the client's consent (Schweigepflichtentbindung) for one partner."""
-    today = resolve_today(today)
+    today = clock.today(today)
     _require_writer(case, acting_user)
     _require_state(case)
     given_on = require_past_or_today(
@@ -591,13 +583,13 @@ def consent_record(
 def consent_revoke(
     *,
     consent: Consent,
-    acting_user,
+    acting_user: Staff,
     case: Case,
     on: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> Consent:
     """The client revokes her consent: no further sharing; open referrals relying on it are revoked."""
-    today = resolve_today(today)
+    today = clock.today(today)
     _require_writer(case, acting_user)
     consent = Consent.objects.select_for_update().get(pk=consent.pk, client=case.client)
     if consent.revoked_on is not None:
@@ -630,7 +622,7 @@ def _check_follow_up(follow_up_on, start: datetime.date) -> datetime.date | None
 def service_referral_create(
     *,
     case: Case,
-    acting_user,
+    acting_user: Staff,
     kind: str,
     title: str,
     partner: Partner | None = None,
@@ -645,7 +637,7 @@ def service_referral_create(
 ) -> ServiceReferral:
     """PLAN-4: refer the client to a measure or partner. Sharing with an external partner needs a legal
     basis or the client's consent (given now with `consent_given_on`, or recorded before)."""
-    today = resolve_today(today)
+    today = clock.today(today)
     _require_writer(case, acting_user)
     _require_state(case)
     kind = _choice(kind, ServiceKind, "kind", _("Die Art der Leistung"))
@@ -657,7 +649,7 @@ def service_referral_create(
         )
     on = require_past_or_today(on or today, "date", _("Das Datum"), today)
     _not_before(on, _case_start(case), "date", _("Das Datum"), _("der Zuweisung"))
-    legal_basis = _optional_text(legal_basis, "legal_basis", _("Die Rechtsgrundlage"), max_length=300)
+    legal_basis = optional_text(legal_basis, "legal_basis", _("Die Rechtsgrundlage"), max_length=300)
     if partner is not None and partner.area_id != case.client.site.area_id:
         raise InvalidInput(_("Unbekannter Netzwerkpartner."), fields={"partner": [_("Unbekannter Partner.")]})
     if consent_given_on is not None:
@@ -681,7 +673,7 @@ def service_referral_create(
         proposed_on=on,
         status_changed_on=on,
         follow_up_on=_check_follow_up(follow_up_on, on),
-        outcome=_optional_text(outcome, "outcome", _("Der Verlauf")),
+        outcome=optional_text(outcome, "outcome", _("Der Verlauf")),
         legal_basis=legal_basis,
         consent=consent,
         created_by=acting_user,
@@ -692,7 +684,7 @@ def service_referral_create(
 def service_referral_update(
     *,
     referral: ServiceReferral,
-    acting_user,
+    acting_user: Staff,
     status=UNSET,
     follow_up_on=UNSET,
     outcome=UNSET,
@@ -702,7 +694,7 @@ def service_referral_update(
     """PLAN-4: advance the status (proposed → started → finished; dropped/revoked end it), set the
     follow-up date, record the outcome. Advancing a referral to an external partner shares data and
     is refused without a legal basis or with a revoked consent."""
-    today = resolve_today(today)
+    today = clock.today(today)
     referral = (
         ServiceReferral.objects.select_for_update(of=("self",))
         .select_related("case", "case__client", "case__client__site", "partner", "consent")
@@ -747,7 +739,7 @@ def service_referral_update(
         if "follow_up_on" not in fields:
             fields.append("follow_up_on")
     if outcome is not UNSET:
-        referral.outcome = _optional_text(outcome, "outcome", _("Der Verlauf"))
+        referral.outcome = optional_text(outcome, "outcome", _("Der Verlauf"))
         fields.append("outcome")
     if fields:
         referral.save(update_fields=fields)
@@ -761,14 +753,14 @@ def service_referral_update(
 def contact_create(
     *,
     case: Case,
-    acting_user,
+    acting_user: Staff,
     kind: str,
     note: str = "",
     date: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> Contact:
     """PLAN-5: record a contact with date (default today, never in the future) and kind."""
-    today = resolve_today(today)
+    today = clock.today(today)
     _require_writer(case, acting_user)
     _require_state(case)
     kind = _choice(kind, ContactKind, "kind", _("Die Art des Kontakts"))
@@ -778,12 +770,12 @@ def contact_create(
         case=case,
         date=date,
         kind=kind,
-        note=_optional_text(note, "note", _("Die Notiz")),
+        note=optional_text(note, "note", _("Die Notiz")),
         created_by=acting_user,
     )
 
 
-def agreement_document(*, agreement, acting_user) -> bytes:
+def agreement_document(*, agreement, acting_user: Staff) -> bytes:
     """The agreement as a PDF for signature; an export of personal data, so it is logged (DP-4)."""
     from audit.services import access_log_record
     from plans.pdf import agreement_pdf

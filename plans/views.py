@@ -3,21 +3,19 @@ in place, without JavaScript the browser goes back to the case page."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.services import access_log_record
 from cases.choices import CaseState
-from fallmanagement.errors import DomainError, NotFound, NotPermitted
+from catalog import clock
+from fallmanagement.errors import DomainError, NotFound, NotPermitted, add_domain_error
 from org.choices import Role
 from plans import case_sections, forms, selectors, services
 from plans.models import Partner
@@ -25,13 +23,9 @@ from plans.permissions import can_see_sensitive
 from reviews.selectors import case_review_status
 
 
-def today_for(request: HttpRequest) -> datetime.date:
-    return timezone.localdate()
-
-
 def _case(request, pk, *, write: bool):
     try:
-        return selectors.plan_case_get(request.user, pk, write=write, today=today_for(request))
+        return selectors.plan_case_get(request.user, pk, write=write, today=clock.request_day(request))
     except NotFound:
         raise Http404 from None
     except NotPermitted as exc:
@@ -41,7 +35,7 @@ def _case(request, pk, *, write: bool):
 def _respond(request, case, name: str, *, ok: bool, status: int = 200, **kwargs) -> HttpResponse:
     """htmx: the re-rendered section (200 so htmx swaps it, also with errors). Otherwise: back to the
     case page on success, or the section alone on a small page with the errors (400)."""
-    today = today_for(request)
+    today = clock.request_day(request)
     sec = case_sections.section(name, case=case, user=request.user, today=today, **kwargs)
     html = render_to_string(sec["template"], sec["context"], request=request)
     if request.htmx:
@@ -59,7 +53,7 @@ def _run(request, case, name: str, form, call, *, form_key: str = "form") -> Htt
         try:
             call(form.cleaned_data)
         except DomainError as error:
-            forms.add_domain_error(form, error)
+            add_domain_error(form, error)
         else:
             return _respond(request, case, name, ok=True)
     return _respond(request, case, name, ok=False, **{form_key: form})
@@ -77,7 +71,7 @@ def assessment_save(request, pk):
         "assessment",
         form,
         lambda d: services.assessment_save(
-            case=case, acting_user=request.user, areas=form.areas_payload(), today=today_for(request)
+            case=case, acting_user=request.user, areas=form.areas_payload(), today=clock.request_day(request)
         ),
     )
 
@@ -98,7 +92,7 @@ def need_add(request, pk):
                     "needs": [{"code": d["need"].code, "priority": d.get("priority")}],
                 }
             ],
-            today=today_for(request),
+            today=clock.request_day(request),
         )
 
     if not form.is_valid():
@@ -126,7 +120,7 @@ def need_resolve(request, pk, code):
             code=code,
             status=form.cleaned_data["status"],
             on=form.cleaned_data["date"],
-            today=today_for(request),
+            today=clock.request_day(request),
         )
     except DomainError as error:
         return _respond(request, case, "needs", ok=False, error=error.message)
@@ -149,7 +143,7 @@ def goal_create(request, pk):
             text=d["text"],
             target_date=d["target_date"],
             kind=d["kind"],
-            today=today_for(request),
+            today=clock.request_day(request),
         ),
     )
 
@@ -172,7 +166,7 @@ def goal_status(request, pk, goal_id):
             acting_user=request.user,
             status=form.cleaned_data["status"],
             on=form.cleaned_data["date"],
-            today=today_for(request),
+            today=clock.request_day(request),
         )
     except DomainError as error:
         return _respond(request, case, "goals", ok=False, error=error.message)
@@ -190,7 +184,7 @@ def agreement_conclude(request, pk):
         "agreement",
         form,
         lambda d: services.agreement_conclude(
-            case=case, acting_user=request.user, today=today_for(request), **d
+            case=case, acting_user=request.user, today=clock.request_day(request), **d
         ),
     )
 
@@ -206,7 +200,10 @@ def agreement_waive(request, pk):
         "agreement",
         form,
         lambda d: services.agreement_waive(
-            case=case, acting_user=request.user, justification=d["justification"], today=today_for(request)
+            case=case,
+            acting_user=request.user,
+            justification=d["justification"],
+            today=clock.request_day(request),
         ),
         form_key="waiver_form",
     )
@@ -246,7 +243,7 @@ def service_create(request, pk):
             legal_basis=d.get("legal_basis", ""),
             consent_given_on=d.get("consent_given_on"),
             follow_up_on=d.get("follow_up_on"),
-            today=today_for(request),
+            today=clock.request_day(request),
         )
 
     return _run(request, case, "services", form, call)
@@ -270,7 +267,7 @@ def service_update(request, pk, service_id):
             status=d["status"],
             follow_up_on=d.get("follow_up_on"),
             outcome=d.get("outcome", ""),
-            today=today_for(request),
+            today=clock.request_day(request),
         )
     except DomainError as error:
         return _respond(request, case, "services", ok=False, error=error.message)
@@ -293,7 +290,7 @@ def consent_revoke(request, pk, consent_id):
             case=case,
             acting_user=request.user,
             on=form.cleaned_data["date"],
-            today=today_for(request),
+            today=clock.request_day(request),
         )
     except DomainError as error:
         return _respond(request, case, "services", ok=False, error=error.message)
@@ -310,7 +307,9 @@ def contact_create(request, pk):
         case,
         "contacts",
         form,
-        lambda d: services.contact_create(case=case, acting_user=request.user, today=today_for(request), **d),
+        lambda d: services.contact_create(
+            case=case, acting_user=request.user, today=clock.request_day(request), **d
+        ),
     )
 
 
@@ -321,7 +320,7 @@ def case_summary(request, pk):
     services, contacts."""
     case = _case(request, pk, write=False)
     access_log_record(user=request.user, action="case.summary.view", obj=case)
-    today = today_for(request)
+    today = clock.request_day(request)
     secs = case_sections.sections(case=case, user=request.user, today=today)
     ctx = {s["template"].rsplit("/", 1)[-1].removesuffix(".html"): s["context"] for s in secs}
     deadlines = []

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
-import re
-
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -14,33 +10,15 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog import clock
+from catalog.validators import parse_month
 from fallmanagement.errors import InvalidInput
 from org.api import role_permission
 from reporting import exports
 from reporting.selectors import REPORT_ROLES, monthly_trend, report_as_json
 from reporting.services import monthly_report_get_or_build
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 FORMATS = ("json", "xlsx", "csv")
-
-
-def today() -> datetime.date:
-    """The business day of a request (tests pin it)."""
-    return timezone.localdate()
-
-
-def parse_month(raw: str | None) -> datetime.date:
-    """`YYYY-MM` → the first day of that month; anything else → 400 with a German message."""
-    match = MONTH_RE.match(raw or "")
-    if not match:
-        raise InvalidInput(
-            _("Bitte den Monat im Format JJJJ-MM angeben."),
-            fields={"month": [_("Format JJJJ-MM, z. B. 2026-10.")]},
-        )
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:
-        raise InvalidInput(_("Diesen Monat gibt es nicht."), fields={"month": [_("Monat 01 bis 12.")]})
-    return datetime.date(year, month, 1)
 
 
 class _QueryFormatIgnored(DefaultContentNegotiation):
@@ -81,7 +59,7 @@ class MonthlyReportView(APIView):
                 _("Dieses Format wird nicht angeboten."), fields={"format": [_("Erlaubt: json, xlsx, csv.")]}
             )
         month = parse_month(request.query_params.get("month"))
-        report = monthly_report_get_or_build(month=month, today=today())
+        report = monthly_report_get_or_build(month=month, today=clock.request_day())
         if fmt == "json":
             return Response(report_as_json(report))
         stem = f"fallmanagement-monatsbericht-{report.data['month']}"

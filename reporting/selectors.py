@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import CaseState
 from cases.models import Case, CaseEvent
 from cases.selectors import cases_visible_to
+from catalog import periods
 from catalog.models import RejectionReason
 from org.choices import Role
 from org.models import Area, Staff, Team
@@ -469,9 +470,8 @@ def case_conditions(*, today: datetime.date, reason_codes: list[str] = ()) -> di
     """The condition behind each dashboard figure, as a Q on Case; None where the app is not there yet.
 
     The same Q counts the figure and filters the list behind it, so the two always agree."""
-    fm = settings.FM
-    clearing_cutoff = today - relativedelta(months=fm["CLEARING_MAX_MONTHS"])
-    long_cutoff = today - relativedelta(months=fm["TL_APPROVAL_MONTHS"])
+    clearing_cutoff = periods.clearing_limit(today)
+    long_cutoff = periods.long_case_limit(today)
     events = CaseEvent.objects.filter(case=OuterRef("pk"), **_event_window(today))
     conds: dict[str, Q | None] = {
         "active": Q(state=CaseState.ACTIVE),
@@ -501,7 +501,7 @@ def case_conditions(*, today: datetime.date, reason_codes: list[str] = ()) -> di
         )
     contact = _contact_model()
     if contact is not None:
-        gap_cutoff = today - datetime.timedelta(days=fm["CONTACT_GAP_DAYS"])
+        gap_cutoff = today - datetime.timedelta(days=settings.FM["CONTACT_GAP_DAYS"])
         recent = contact.objects.filter(case=OuterRef("pk"), date__gte=gap_cutoff)
         # PLAN-5: active for longer than the gap and no contact within it.
         conds["contact_gap"] = Q(state=CaseState.ACTIVE, admitted_on__lt=gap_cutoff) & ~Q(Exists(recent))

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import clock
 from fallmanagement.errors import InvalidInput
 from reporting.models import MonthlyReport, OutcomeRecord
 from reporting.selectors import EARLIEST_MONTH, month_is_complete, month_start, monthly_figures
@@ -106,7 +107,7 @@ def monthly_report_build(*, month: datetime.date, today: datetime.date | None = 
     figures in one transaction; concurrent builds of the same month are serialised by an advisory lock,
     so readers see either the old or the new snapshot, never a mix. A month that is not over yet (or lies
     before SGB II) is refused with `InvalidInput` (400)."""
-    today = today or timezone.localdate()
+    today = clock.today(today)
     month = _validate_month(month, today)
     key = zlib.crc32(b"reporting.monthly_report") & 0x7FFFFFFF
     with connection.cursor() as cursor:
@@ -124,6 +125,6 @@ def monthly_report_get_or_build(*, month: datetime.date, today: datetime.date | 
     """The stored snapshot of a month; a completed month without one is built on the fly (then stored)."""
     from reporting.selectors import monthly_report_find
 
-    today = today or timezone.localdate()
+    today = clock.today(today)
     month = _validate_month(month, today)
     return monthly_report_find(month=month) or monthly_report_build(month=month, today=today)

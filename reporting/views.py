@@ -14,13 +14,13 @@ from django.db.models import Count, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import clock
+from catalog.validators import parse_month
 from fallmanagement.errors import InvalidInput
 from org.api import parse_id
 from reporting import charts
-from reporting.api import parse_month
 from reporting.selectors import (
     DASHBOARD_FIGURES,
     DASHBOARD_ROLES,
@@ -67,10 +67,6 @@ class _PageWithTotal:
 
 
 MONTH_CHOICES = 36
-
-
-def today_for(request: HttpRequest) -> datetime.date:
-    return timezone.localdate()
 
 
 def _require_role(user, roles) -> None:
@@ -183,7 +179,7 @@ def _report_context(data: dict, trend: list[dict]) -> dict:
 def monthly_report(request: HttpRequest) -> HttpResponse:
     """REP-1..4: month picker, tables, charts, 12-month trend and export links."""
     _require_role(request.user, REPORT_ROLES)
-    today = today_for(request)
+    today = clock.request_day(request)
     latest = last_complete_month(today)
     choices = [latest - relativedelta(months=i) for i in range(MONTH_CHOICES)]
     raw = request.GET.get("month") or latest.strftime("%Y-%m")
@@ -220,7 +216,7 @@ def _list_url(**params) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """CAP-3, CLR-2, REV-2/3/5, PLAN-5: the picture a TL/BL needs to steer; every number links to its list."""
     _require_role(request.user, DASHBOARD_ROLES)
-    today = today_for(request)
+    today = clock.request_day(request)
     board = leadership_dashboard(user=request.user, today=today)
     rows = []
     for team in [*board.teams, board.total]:
@@ -292,7 +288,7 @@ def _log_list_read(user, cases: list, *, kind: str, today: datetime.date) -> Non
 def dashboard_case_list(request: HttpRequest) -> HttpResponse:
     """The cases behind a dashboard number, within the viewer's scope (DP-1); a foreign filter is 404."""
     _require_role(request.user, DASHBOARD_ROLES)
-    today = today_for(request)
+    today = clock.request_day(request)
     kind = request.GET.get("kind", "")
     team = parse_id(request.GET["team"]) if request.GET.get("team") else None
     fm = parse_id(request.GET["fm"]) if request.GET.get("fm") else None

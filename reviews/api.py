@@ -3,9 +3,6 @@ shape, `reviews.services` enforce the rules, `reviews.selectors` / `cases.select
 
 from __future__ import annotations
 
-import datetime
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,6 +11,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from cases.selectors import case_get
+from catalog import clock
 from fallmanagement.errors import InvalidInput, NotFound, NotPermitted
 from org.choices import Role
 from reviews import selectors, services
@@ -22,11 +20,6 @@ from reviews.models import Reminder, Review
 
 REVIEW_READ_ROLES = (Role.FALLMANAGER, Role.TEAMLEITUNG, Role.BEREICHSLEITUNG)
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def today() -> datetime.date:
-    """The business day of a request."""
-    return timezone.localdate()
 
 
 def _pk(value) -> int:
@@ -90,7 +83,7 @@ class CaseReviews(GenericAPIView):
     def get(self, request, pk):
         if request.user.role not in REVIEW_READ_ROLES:
             raise NotPermitted(_("Ihre Rolle sieht keine Fortführungsprüfungen."))
-        on = today()
+        on = clock.request_day()
         case = case_get(request.user, _pk(pk), today=on)
         if case is None:
             raise NotFound(_("Nicht gefunden."))
@@ -105,7 +98,7 @@ class _ReviewAction(GenericAPIView):
     input_class: type[serializers.Serializer]
 
     def _review(self, request, pk) -> Review:
-        review = selectors.review_get(request.user, _pk(pk), today=today())
+        review = selectors.review_get(request.user, _pk(pk), today=clock.request_day())
         if review is None:
             raise NotFound(_("Nicht gefunden."))
         return review
@@ -116,7 +109,9 @@ class ReviewDocument(_ReviewAction):
     def post(self, request, pk):
         target = self._review(request, pk)  # scope first: outsiders get 404, never a 400 on the body
         data = _body(request, DocumentIn)
-        review = services.review_document(review=target, acting_user=request.user, today=today(), **data)
+        review = services.review_document(
+            review=target, acting_user=request.user, today=clock.request_day(), **data
+        )
         return Response(ReviewOut(review).data)
 
 
@@ -125,7 +120,9 @@ class ReviewAcknowledge(_ReviewAction):
     def post(self, request, pk):
         target = self._review(request, pk)  # scope first: outsiders get 404, never a 400 on the body
         data = _body(request, AcknowledgeIn)
-        review = services.review_acknowledge(review=target, acting_user=request.user, today=today(), **data)
+        review = services.review_acknowledge(
+            review=target, acting_user=request.user, today=clock.request_day(), **data
+        )
         return Response(ReviewOut(review).data)
 
 
@@ -134,7 +131,9 @@ class ReviewDecide(_ReviewAction):
     def post(self, request, pk):
         target = self._review(request, pk)  # scope first: outsiders get 404, never a 400 on the body
         data = _body(request, DecideIn)
-        review = services.review_decide(review=target, acting_user=request.user, today=today(), **data)
+        review = services.review_decide(
+            review=target, acting_user=request.user, today=clock.request_day(), **data
+        )
         return Response(ReviewOut(review).data)
 
 

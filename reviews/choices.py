@@ -3,12 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalog import periods
+
 
 class ReviewGate(models.TextChoices):
-    DOCUMENT = "document", _("Dokumentation durch die Fallmanager*in")
-    INFORM_TEAMLEITUNG = "inform_teamleitung", _("Kenntnisnahme durch die Teamleitung")
-    TEAMLEITUNG_APPROVAL = "teamleitung_approval", _("Zustimmung der Teamleitung")
-    FINAL = "final", _("Höchstdauer erreicht")
+    DOCUMENT = periods.GATE_DOCUMENT, _("Dokumentation durch die Fallmanager*in")
+    INFORM_TEAMLEITUNG = periods.GATE_INFORM_TEAMLEITUNG, _("Kenntnisnahme durch die Teamleitung")
+    TEAMLEITUNG_APPROVAL = periods.GATE_TEAMLEITUNG_APPROVAL, _("Zustimmung der Teamleitung")
+    FINAL = periods.GATE_FINAL, _("Höchstdauer erreicht")
 
 
 class ReviewState(models.TextChoices):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cases.choices import CaseState
+from catalog import periods
 from org.choices import Role
 from reviews import selectors
 from reviews.choices import ReviewState
@@ -20,7 +20,7 @@ def _due_from_open_cases(cases, today: datetime.date) -> list[dict]:
     """The FM's undocumented reviews due within the lead time, from the open cases the caseload section
     already read with their review rows (`shared["fm_open_cases"]`: `cases.selectors.OpenCaseRow`s) —
     what `reviews_due_for_fm` returns."""
-    horizon = today + datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"])
+    horizon = periods.reminder_horizon(today)
     due = [
         {
             "case_id": case.pk,

@@ -7,13 +7,11 @@ from __future__ import annotations
 import datetime
 from collections import namedtuple
 
-from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from cases.choices import CaseState
-from cases.dates import add_months
 from cases.selectors import cases_visible_to
+from catalog import periods
 from org.choices import Role
 from reviews.choices import Continuation, ReviewDecision, ReviewGate, ReviewState
 from reviews.models import Reminder, Review
@@ -23,40 +21,6 @@ _STATUS_FIELDS = ("id", "case_id", "month", "due_on", "gate", "state", "decision
 
 
 # --- the review calendar (REV-1..4) --------------------------------------------------------------------
-
-
-def review_months() -> list[int]:
-    """6, 12, 18, 24, 30, 36 (from settings.FM)."""
-    fm = settings.FM
-    step, last = fm["REVIEW_INTERVAL_MONTHS"], fm["MAX_MONTHS"]
-    return list(range(step, last + 1, step))
-
-
-def gate_for_month(month: int) -> str:
-    fm = settings.FM
-    if month >= fm["MAX_MONTHS"]:
-        return ReviewGate.FINAL
-    if month >= fm["TL_APPROVAL_MONTHS"]:
-        return ReviewGate.TEAMLEITUNG_APPROVAL
-    if month >= fm["TL_INFO_MONTHS"]:
-        return ReviewGate.INFORM_TEAMLEITUNG
-    return ReviewGate.DOCUMENT
-
-
-def review_due_on(admitted_on: datetime.date, month: int) -> datetime.date:
-    """Calendar months after admission; a missing day clamps to the month's end (as PostgreSQL's
-    `date + interval 'n months'` does, so Python and the daily job's SQL agree)."""
-    return add_months(admitted_on, month)
-
-
-def review_months_due(admitted_on: datetime.date, today: datetime.date) -> list[int]:
-    """The review months whose due date is on or before `today`: the rows an active case has by now
-    (what `reviews.services.reviews_ensure_for_case` creates when missing)."""
-    return [m for m in review_months() if review_due_on(admitted_on, m) <= today]
-
-
-def max_duration_reached_on(admitted_on: datetime.date) -> datetime.date:
-    return review_due_on(admitted_on, settings.FM["MAX_MONTHS"])
 
 
 # --- case status -----------------------------------------------------------------------------------------
@@ -115,19 +79,19 @@ def case_review_status(*, case, today: datetime.date) -> tuple[datetime.date | N
         return None, None
     reviews = _reviews_by_month(case)
     next_due = None
-    for month in review_months():
+    for month in periods.review_months():
         review = reviews.get(month)
         if review is None or review.state == ReviewState.DUE:
-            next_due = review_due_on(case.admitted_on, month)
+            next_due = periods.review_due_on(case.admitted_on, month)
             break
     if any(r.state == ReviewState.DECLINED or r.decision == ReviewDecision.END for r in reviews.values()):
         return next_due, Continuation.NOT_ALLOWED
-    if max_duration_reached_on(case.admitted_on) <= today:
+    if periods.max_duration_reached_on(case.admitted_on) <= today:
         return next_due, Continuation.NOT_ALLOWED
-    for month in review_months():
-        if gate_for_month(month) != ReviewGate.TEAMLEITUNG_APPROVAL:
+    for month in periods.review_months():
+        if periods.review_gate(month) != ReviewGate.TEAMLEITUNG_APPROVAL:
             continue
-        if review_due_on(case.admitted_on, month) > today:
+        if periods.review_due_on(case.admitted_on, month) > today:
             continue
         review = reviews.get(month)
         if review is None or review.state != ReviewState.APPROVED:
@@ -186,12 +150,12 @@ def case_review_rows_missing(*, case, reviews: list[Review], today: datetime.dat
     for it, e.g. on the day of a late admission entry)."""
     if case.state != CaseState.ACTIVE or not case.admitted_on:
         return False
-    return not set(review_months_due(case.admitted_on, today)) <= {r.month for r in reviews}
+    return not set(periods.review_months_due(case.admitted_on, today)) <= {r.month for r in reviews}
 
 
 def reviews_due_for_fm(*, user, today: datetime.date) -> QuerySet[Review]:
     """The FM's undocumented reviews that are due (or due within the reminder lead time) on active cases."""
-    horizon = today + datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"])
+    horizon = periods.reminder_horizon(today)
     if not user.has_role(Role.FALLMANAGER):
         return Review.objects.none()
     return (
@@ -220,8 +184,7 @@ def reviews_waiting_for_teamleitung(*, user, today: datetime.date | None = None)
 
 def cases_beyond_months(*, user, today: datetime.date, months: int | None = None) -> QuerySet:
     """Active cases in scope longer than `months` (default 24: REV-5) in FM, longest first."""
-    months = settings.FM["TL_APPROVAL_MONTHS"] if months is None else months
-    limit = today - relativedelta(months=months)
+    limit = periods.long_case_limit(today, months)
     return (
         cases_visible_to(user, today=today)
         .filter(state=CaseState.ACTIVE, admitted_on__lt=limit)
@@ -235,7 +198,7 @@ def teamleitung_counts(*, user, today: datetime.date) -> dict[str, int]:
     `reviews_waiting_for_teamleitung`) and her active cases beyond 24 months (`cases_beyond_months`)."""
     if not user.has_role(Role.TEAMLEITUNG):
         return {"pending": 0, "long": 0}
-    limit = today - relativedelta(months=settings.FM["TL_APPROVAL_MONTHS"])
+    limit = periods.long_case_limit(today)
     waiting = Q(reviews__state=ReviewState.APPROVAL_PENDING) | Q(
         reviews__state=ReviewState.DOCUMENTED, reviews__gate=ReviewGate.INFORM_TEAMLEITUNG
     )

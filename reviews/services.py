@@ -25,46 +25,19 @@ from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATES, CaseState
 from cases.models import Case, Client, _is_case_fm, _is_case_tl
+from catalog import clock, periods
 from catalog.models import ACCESS_KEY_GROUPS
+from catalog.validators import parse_month, previous_month, require_date, require_text
 from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
 from org.choices import Role
+from org.models import Staff
 from reviews.choices import ReminderKind, ReviewDecision, ReviewGate, ReviewState
 from reviews.models import DailyJobRun, Reminder, Review
-from reviews.selectors import gate_for_month, review_months
 
 logger = logging.getLogger("fallmanagement.reviews")
 
-MAX_TEXT = 10_000
-
 
 # --- small helpers ------------------------------------------------------------------------------------------
-
-
-def _today(today: datetime.date | None) -> datetime.date:
-    return today or timezone.localdate()
-
-
-def _text(value, field: str, label: str, *, required: bool) -> str:
-    """Shape check for free text: a string, not too long; required when asked. Never a 500."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput(
-            _("%(label)s muss ein Text sein.") % {"label": label},
-            fields={field: [_("Bitte einen Text angeben.")]},
-        )
-    text = value.strip()
-    if required and not text:
-        raise InvalidInput(
-            _("%(label)s ist erforderlich.") % {"label": label},
-            fields={field: [_("Dieses Feld ist erforderlich.")]},
-        )
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(
-            _("%(label)s ist zu lang.") % {"label": label},
-            fields={field: [_("Höchstens %(n)s Zeichen.") % {"n": MAX_TEXT}]},
-        )
-    return text
 
 
 def _lock_review(review: Review | int) -> Review:
@@ -111,7 +84,7 @@ def reviews_ensure_for_case(*, case: Case, today: datetime.date) -> int:
 def review_document(
     *,
     review: Review,
-    acting_user,
+    acting_user: Staff,
     reasons: str,
     prognosis: str,
     decision: str,
@@ -120,7 +93,7 @@ def review_document(
     """REV-1: the case's FM (or her substitute, SUB-1) documents the reasons for continuation and the
     prognosis, or decides to end the case. 12/18 months then wait for the TL's acknowledgement (REV-2),
     24/30 months with "continue" for her approval (REV-3); at 36 months "continue" is refused (REV-4)."""
-    today = _today(today)
+    today = clock.today(today)
     locked = _lock_review(review)
     if not _is_case_fm(locked.case, acting_user):
         raise NotPermitted(
@@ -134,7 +107,7 @@ def review_document(
         )
     if locked.case.state != CaseState.ACTIVE:
         raise Conflict(_("Der Fall ist nicht (mehr) im Fallmanagement."), code="transition_not_allowed")
-    lead = datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"])
+    lead = datetime.timedelta(days=periods.reminder_lead_days())
     if locked.due_on > today + lead:
         raise Conflict(
             _("Diese Prüfung ist erst ab %(date)s fällig.")
@@ -161,13 +134,13 @@ def review_document(
             code="transition_not_allowed",
         )
     continuing = decision == ReviewDecision.CONTINUE
-    reasons = _text(
+    reasons = require_text(
         reasons,
         "reasons",
         _("Die Begründung der Fortführung") if continuing else _("Die Begründung der Beendigung"),
         required=True,
     )
-    prognosis = _text(prognosis, "prognosis", _("Die Prognose"), required=continuing)
+    prognosis = require_text(prognosis, "prognosis", _("Die Prognose"), required=continuing)
     locked.document(on=today, by=acting_user, reasons=reasons, prognosis=prognosis, decision=decision)
     locked.save(update_fields=["state", "reasons", "prognosis", "decision", "documented_on", "documented_by"])
     if locked.waits_for_teamleitung:
@@ -177,17 +150,17 @@ def review_document(
     return locked
 
 
-def _check_teamleitung(review: Review, acting_user) -> None:
+def _check_teamleitung(review: Review, acting_user: Staff) -> None:
     if not _is_case_tl(review.case, acting_user):
         raise NotPermitted(_("Nur die Teamleitung der Fallmanager*in entscheidet hier (REV-2, REV-3)."))
 
 
 @transaction.atomic
 def review_acknowledge(
-    *, review: Review, acting_user, comment: str = "", today: datetime.date | None = None
+    *, review: Review, acting_user: Staff, comment: str = "", today: datetime.date | None = None
 ) -> Review:
     """REV-2: the TL takes note of the continuation decision at 12 and 18 months."""
-    today = _today(today)
+    today = clock.today(today)
     locked = _lock_review(review)
     _check_teamleitung(locked, acting_user)
     if locked.gate != ReviewGate.INFORM_TEAMLEITUNG or locked.state != ReviewState.DOCUMENTED:
@@ -195,7 +168,7 @@ def review_acknowledge(
             _("Zur Kenntnisnahme steht nur eine dokumentierte Prüfung nach 12 oder 18 Monaten an (REV-2)."),
             code="transition_not_allowed",
         )
-    comment = _text(comment, "comment", _("Der Kommentar"), required=False)
+    comment = require_text(comment, "comment", _("Der Kommentar"), required=False)
     locked.acknowledge(on=today, by=acting_user, comment=comment)
     locked.save(update_fields=["state", "teamleitung_comment", "teamleitung_on", "teamleitung_by"])
     return locked
@@ -203,11 +176,16 @@ def review_acknowledge(
 
 @transaction.atomic
 def review_decide(
-    *, review: Review, acting_user, approve: bool, comment: str = "", today: datetime.date | None = None
+    *,
+    review: Review,
+    acting_user: Staff,
+    approve: bool,
+    comment: str = "",
+    today: datetime.date | None = None,
 ) -> Review:
     """REV-3: the TL approves or declines continuation at 24 and 30 months. Declined → the case must be
     closed (continuation `not_allowed`); a decline needs a reason."""
-    today = _today(today)
+    today = clock.today(today)
     if not isinstance(approve, bool):
         raise InvalidInput(
             _("Bitte entscheiden Sie: zustimmen oder ablehnen."), fields={"approve": [_("Ja oder nein.")]}
@@ -225,7 +203,7 @@ def review_decide(
             % {"state": locked.get_state_display()},
             code="transition_not_allowed",
         )
-    comment = _text(comment, "comment", _("Die Begründung der Ablehnung"), required=not approve)
+    comment = require_text(comment, "comment", _("Die Begründung der Ablehnung"), required=not approve)
     if approve:
         locked.approve(on=today, by=acting_user, comment=comment)
     else:
@@ -241,7 +219,7 @@ def review_decide(
 
 
 @transaction.atomic
-def reminder_mark_done(*, reminder: Reminder, acting_user) -> Reminder:
+def reminder_mark_done(*, reminder: Reminder, acting_user: Staff) -> Reminder:
     """Only the recipient marks her reminder done (others get 404 from the selector already)."""
     locked = Reminder.objects.select_for_update().get(pk=reminder.pk)
     if locked.recipient_id != acting_user.pk:
@@ -253,20 +231,21 @@ def reminder_mark_done(*, reminder: Reminder, acting_user) -> Reminder:
 
 
 @transaction.atomic
-def client_access_check_record(*, client: Client, acting_user, result: str, on: datetime.date) -> Client:
+def client_access_check_record(
+    *, client: Client, acting_user: Staff, result: str, on: datetime.date
+) -> Client:
     """ACC-4: the pAp documents the periodic check whether to refer (again); the next one is due 6 months
     later (the daily job derives it from `access_checked_on`). Open access-check reminders of this client
     are done."""
     if not acting_user.has_role(Role.PAP):
         raise NotPermitted(_("Die regelmäßige Zugangsprüfung dokumentiert die pAp (ACC-4)."))
-    if not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
-        raise InvalidInput(_("Bitte ein gültiges Datum angeben."), fields={"on": [_("Ungültiges Datum.")]})
-    if on > timezone.localdate():
+    require_date(on, "on")
+    if on > clock.today():
         raise InvalidInput(
             _("Das Datum der Prüfung darf nicht in der Zukunft liegen."),
             fields={"on": [_("Liegt in der Zukunft.")]},
         )
-    result = _text(result, "result", _("Das Ergebnis der Zugangsprüfung"), required=True)
+    result = require_text(result, "result", _("Das Ergebnis der Zugangsprüfung"), required=True)
     locked = Client.objects.select_for_update().get(pk=client.pk)
     locked.access_checked_on = on
     locked.access_check_result = result
@@ -276,7 +255,7 @@ def client_access_check_record(*, client: Client, acting_user, result: str, on: 
         case__isnull=True,
         kind=ReminderKind.ACCESS_CHECK_DUE,
         done_at__isnull=True,
-        due_on__lte=on + datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"]),
+        due_on__lte=periods.reminder_horizon(on),
     ).update(done_at=timezone.now())
     return locked
 
@@ -318,11 +297,6 @@ DIGEST_BATCH = 500
 JOB_WORK_MEM = "64MB"
 
 
-def _months_values() -> str:
-    # Integers and gate codes from settings/enums only — no user input reaches this SQL text.
-    return ", ".join(f"({int(m)}, '{gate_for_month(m)}')" for m in review_months())
-
-
 def _review_insert_sql(
     *, single_case: bool = False, changed_cases: bool = False, everything: bool = False
 ) -> str:
@@ -333,15 +307,16 @@ def _review_insert_sql(
     so PostgreSQL range-scans the (state, admitted_on) index once per month; the `(admitted_on + n months)`
     conditions are the exact rule. For everything, one pass over the active cases with a hash anti-join
     against the existing rows is much cheaper than a million index probes."""
+    review_due = periods.review_due_on_sql("c.admitted_on", "m.month")
     if everything:
         return f"""
         INSERT INTO reviews_review
             (case_id, month, due_on, gate, state, decision, reasons, prognosis, teamleitung_comment, created_at)
-        SELECT c.id, m.month, (c.admitted_on + make_interval(months => m.month))::date, m.gate, 'due', '', '', '',
+        SELECT c.id, m.month, {review_due}, m.gate, 'due', '', '', '',
                '', now()
-        FROM cases_case c CROSS JOIN (VALUES {_months_values()}) AS m(month, gate)
+        FROM cases_case c CROSS JOIN (VALUES {periods.review_months_values_sql()}) AS m(month, gate)
         WHERE c.state = 'active' AND c.admitted_on IS NOT NULL
-          AND (c.admitted_on + make_interval(months => m.month))::date <= %(horizon)s::date
+          AND {review_due} <= %(horizon)s::date
           AND NOT EXISTS (SELECT 1 FROM reviews_review r WHERE r.case_id = c.id AND r.month = m.month)
         ON CONFLICT (case_id, month) DO NOTHING
         """
@@ -350,19 +325,19 @@ def _review_insert_sql(
     elif changed_cases:
         scope = "AND c.id IN (SELECT id FROM _dj_cases)"
     else:
-        scope = """
+        scope = f"""
           AND c.admitted_on >= (%(since)s::date - make_interval(months => m.month) - interval '3 days')::date
-          AND (c.admitted_on + make_interval(months => m.month))::date >= %(since)s::date"""
+          AND {review_due} >= %(since)s::date"""
     return f"""
         INSERT INTO reviews_review
             (case_id, month, due_on, gate, state, decision, reasons, prognosis, teamleitung_comment, created_at)
-        SELECT c.id, m.month, (c.admitted_on + make_interval(months => m.month))::date, m.gate, 'due', '', '', '',
+        SELECT c.id, m.month, {review_due}, m.gate, 'due', '', '', '',
                '', now()
-        FROM (VALUES {_months_values()}) AS m(month, gate)
+        FROM (VALUES {periods.review_months_values_sql()}) AS m(month, gate)
         JOIN cases_case c
           ON c.state = 'active' AND c.admitted_on IS NOT NULL
          AND c.admitted_on <= (%(horizon)s::date - make_interval(months => m.month) + interval '3 days')::date
-         AND (c.admitted_on + make_interval(months => m.month))::date <= %(horizon)s::date
+         AND {review_due} <= %(horizon)s::date
          {scope}
         WHERE NOT EXISTS (SELECT 1 FROM reviews_review r WHERE r.case_id = c.id AND r.month = m.month)
         ON CONFLICT (case_id, month) DO NOTHING
@@ -403,18 +378,18 @@ def _sources(agreement_table: str | None) -> dict[str, str]:
     """Per reminder kind: which (case, due date) pairs need one as of `on` — the window part (due dates
     from `due_from` resp. `overdue_from` on, see `_window_params`) UNION the changed cases' part.
     Params: on, horizon, due_from, overdue_from, review_since."""
-    fm = settings.FM
-    tl_from = int(fm["TL_APPROVAL_MONTHS"])  # REV-3: the TL takes part in every review after 24 months
-    clearing = f"make_interval(months => {int(fm['CLEARING_MAX_MONTHS'])})"
-    max_months = f"make_interval(months => {int(fm['MAX_MONTHS'])})"
-    clearing_due = f"(c.clearing_started_on + {clearing})::date"
-    max_due = f"(c.admitted_on + {max_months})::date"
+
+    clearing = f"make_interval(months => {periods.months(periods.Period.CLEARING)})"
+    max_months = f"make_interval(months => {periods.months(periods.Period.MAX_DURATION)})"
+    clearing_due = periods.clearing_ends_on_sql("c.clearing_started_on")  # CLR-2
+    max_due = periods.max_duration_reached_on_sql("c.admitted_on")  # REV-4
+    tl_takes_part = periods.teamleitung_takes_part_sql("r.month")  # REV-3
 
     def either(template: str, window: str, changed: str = _CHANGED) -> str:
         return f"({template.format(cond=window)}) UNION ({template.format(cond=changed)})"
 
     review_src = f"""
-        SELECT c.id AS case_id, c.client_id, c.fallmanager_id, r.due_on, r.month >= {tl_from} AS notify_tl
+        SELECT c.id AS case_id, c.client_id, c.fallmanager_id, r.due_on, {tl_takes_part} AS notify_tl
         FROM reviews_review r JOIN cases_case c ON c.id = r.case_id
         WHERE r.state = 'due' AND c.state = 'active' AND {{due}} AND {{{{cond}}}}
     """
@@ -487,7 +462,7 @@ def _access_check_sql(*, incremental: bool) -> str:
     unique index of client reminders."""
     open_states = ", ".join(f"'{s.value}'" for s in OPEN_STATES)
     key_groups = ", ".join(f"'{g.value}'" for g in ACCESS_KEY_GROUPS)
-    months = f"make_interval(months => {int(settings.FM['ACCESS_CHECK_MONTHS'])})"
+    months = f"make_interval(months => {periods.months(periods.Period.ACCESS_CHECK)})"
     min_needs = int(settings.FM["ACCESS_MIN_NEEDS"])
     candidates = ""
     if incremental:
@@ -515,7 +490,7 @@ def _access_check_sql(*, incremental: bool) -> str:
             SELECT d.client_id, d.site_id, d.due_on
             FROM (
                 SELECT cl.id AS client_id, cl.site_id,
-                       (COALESCE(cl.access_checked_on, (cl.created_at AT TIME ZONE %(tz)s)::date) + {months})::date
+                       {periods.access_check_due_on_sql("COALESCE(cl.access_checked_on, (cl.created_at AT TIME ZONE %(tz)s)::date)")}
                        AS due_on
                 FROM cases_client cl JOIN needy ON needy.client_id = cl.id
                 WHERE cl.integration_expected_within_12_months = false AND cl.anonymised_on IS NULL
@@ -651,7 +626,7 @@ def _window_params(*, on: datetime.date, horizon: datetime.date, full: bool) -> 
     if last is None:
         return {"review_since": FULL_SCAN, "due_from": on, "overdue_from": FULL_SCAN, "changed_since": None}
     overlap = datetime.timedelta(days=WINDOW_OVERLAP_DAYS)
-    last_horizon = last["on"] + datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"])
+    last_horizon = periods.reminder_horizon(last["on"])
     return {
         # Review rows and agreement reminders exist up to the last horizon.
         "review_since": last_horizon - overlap,
@@ -673,7 +648,7 @@ def reviews_and_reminders_create(*, on: datetime.date, full: bool = False) -> di
 def _reviews_and_reminders_create(
     *, on: datetime.date, full: bool
 ) -> tuple[dict[str, int], datetime.datetime]:
-    horizon = on + datetime.timedelta(days=settings.FM["REMINDER_LEAD_DAYS"])
+    horizon = periods.reminder_horizon(on)
     params = {
         "on": on,
         "horizon": horizon,
@@ -818,8 +793,7 @@ def daily_jobs_run(*, on: datetime.date, send_digests: bool = True, full: bool =
     commit together; the digests commit separately, so a mail server failure loses no reminder.
     `full=True` re-derives everything instead of working from the last run (a safety net after data was
     written around the application, e.g. by a raw SQL import that did not set `updated_at`)."""
-    if not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
-        raise InvalidInput(_("Bitte ein gültiges Datum angeben."), fields={"on": [_("Ungültiges Datum.")]})
+    require_date(on, "on")
     started = timezone.now()
     counts, reviews_at = _reviews_and_reminders_create(on=on, full=full)
     counts["digests"] = reminder_digests_send(on=on) if send_digests else 0
@@ -886,25 +860,11 @@ def review_notify_fallmanager(*, review_id: int) -> int:
     )
 
 
-def parse_month(value: str | None, *, today: datetime.date) -> datetime.date:
-    """'YYYY-MM' → first day of that month; None → the previous month (the monthly job runs on the 1st)."""
-    if value is None:
-        first = today.replace(day=1)
-        return (first - datetime.timedelta(days=1)).replace(day=1)
-    try:
-        year, month = (int(part) for part in str(value).split("-"))
-        return datetime.date(year, month, 1)
-    except (TypeError, ValueError):
-        raise InvalidInput(
-            _("Bitte den Monat als JJJJ-MM angeben."), fields={"month": [_("Format JJJJ-MM.")]}
-        ) from None
-
-
 def monthly_report_run(*, month: str | None = None, today: datetime.date | None = None) -> str:
     """REP-1: build the monthly report through `reporting.services.monthly_report_build` (shared by the
     beat task and `build_monthly_report`). Returns the month built (ISO date of its first day)."""
-    today = _today(today)
-    first = parse_month(month, today=today)
+    today = clock.today(today)
+    first = parse_month(month, default=previous_month(today))
     from reporting.services import monthly_report_build
 
     monthly_report_build(month=first, today=today)

@@ -9,8 +9,9 @@ import datetime
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
-from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
+
+from catalog import clock
 
 TRANSIENT = (OperationalError, InterfaceError, KombuOperationalError, ConnectionError, TimeoutError)
 _RETRY = {
@@ -25,7 +26,7 @@ _RETRY = {
 
 
 def _parse_date(value: str | None) -> datetime.date:
-    return datetime.date.fromisoformat(value) if value else timezone.localdate()
+    return datetime.date.fromisoformat(value) if value else clock.today()
 
 
 @shared_task(name="reviews.run_daily_jobs", **_RETRY)

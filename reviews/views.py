@@ -4,29 +4,23 @@ answered as htmx partials. Views only call selectors and services."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import _is_case_fm, _is_case_tl
 from cases.selectors import clients_visible_to, scope_memo
+from catalog import clock
 from fallmanagement.errors import DomainError
 from org.choices import Role
 from reviews import selectors, services
 from reviews.choices import ReminderKind, ReviewDecision
 from reviews.forms import AccessCheckForm, DocumentForm, TeamleitungForm
-
-
-def today_for(request: HttpRequest) -> datetime.date:
-    return timezone.localdate()
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -67,7 +61,7 @@ def review_item_context(*, review, user, today, can_document=None, can_decide=No
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """Reviews: FM — her due reviews; TL — what waits for her (REV-2, REV-3) and cases > 24 months (REV-5)."""
-    user, today = request.user, today_for(request)
+    user, today = request.user, clock.request_day(request)
     if user.role not in (Role.FALLMANAGER, Role.TEAMLEITUNG):
         raise Http404
     with scope_memo():  # both lists read the same scope: resolve it once
@@ -109,7 +103,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _review_or_404(request, pk):
-    review = selectors.review_get(request.user, pk, today=today_for(request))
+    review = selectors.review_get(request.user, pk, today=clock.request_day(request))
     if review is None:
         raise Http404
     return review
@@ -118,7 +112,7 @@ def _review_or_404(request, pk):
 def _answer(
     request, review, *, error: DomainError | None = None, form_errors=None, ok: str = ""
 ) -> HttpResponse:
-    today = today_for(request)
+    today = clock.request_day(request)
     if request.htmx:
         review.refresh_from_db()
         context = review_item_context(review=review, user=request.user, today=today)
@@ -142,7 +136,7 @@ def review_document_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _answer(request, review, form_errors=form.errors)
     try:
         services.review_document(
-            review=review, acting_user=request.user, today=today_for(request), **form.cleaned_data
+            review=review, acting_user=request.user, today=clock.request_day(request), **form.cleaned_data
         )
     except DomainError as exc:
         return _answer(request, review, error=exc)
@@ -157,7 +151,7 @@ def review_teamleitung_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _answer(request, review, form_errors=form.errors)
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
-    today = today_for(request)
+    today = clock.request_day(request)
     try:
         if action == "acknowledge":
             services.review_acknowledge(review=review, acting_user=request.user, comment=comment, today=today)
@@ -186,9 +180,9 @@ def reminders(request: HttpRequest) -> HttpResponse:
         "reviews/reminders.html",
         {
             "reminders": rows,
-            "today": today_for(request),
+            "today": clock.request_day(request),
             "access_kind": ReminderKind.ACCESS_CHECK_DUE.value,
-            "access_form": AccessCheckForm(initial={"on": today_for(request)}),
+            "access_form": AccessCheckForm(initial={"on": clock.request_day(request)}),
         },
     )
 
@@ -210,7 +204,7 @@ def reminder_done_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def access_check_view(request: HttpRequest, pk: int) -> HttpResponse:
     """ACC-4: the pAp records the periodic access check of a client of her site."""
-    client = clients_visible_to(request.user, today=today_for(request)).filter(pk=pk).first()
+    client = clients_visible_to(request.user, today=clock.request_day(request)).filter(pk=pk).first()
     if client is None:
         raise Http404
     form = AccessCheckForm(request.POST)

@@ -17,7 +17,7 @@ ADMITTED_ON = datetime.date(2026, 10, 12)
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch):
     """Every API view reads the business day from `cases.api.today`; the tests pin it to TODAY."""
-    monkeypatch.setattr("cases.api.today", lambda: TODAY)
+    monkeypatch.setattr("catalog.clock.request_day", lambda request=None: TODAY)
 
 
 def refer(pap, fm, client, **kwargs):

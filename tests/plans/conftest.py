@@ -16,8 +16,7 @@ ADMITTED = datetime.date(2026, 2, 2)
 @pytest.fixture(autouse=True)
 def _pin_today(monkeypatch):
     """API and UI use the pinned business day; services get `today=` explicitly."""
-    monkeypatch.setattr("plans.api.today", lambda: TODAY)
-    monkeypatch.setattr("plans.views.today_for", lambda request: TODAY)
+    monkeypatch.setattr("catalog.clock.request_day", lambda request=None: TODAY)
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from openpyxl import load_workbook
 
 from cases import services as case_services
 from cases.models import Case
-from reporting import api as reporting_api
-from reporting import views as reporting_views
 from reporting.models import MonthlyReport, OutcomeRecord
 from tests.conftest import give_needs
 from tests.factories import CaseFactory, ClientFactory, StaffFactory, TeamFactory
@@ -124,8 +122,7 @@ def test_exit3_invalid_outcome_refuses_close(area, site, fm, pap):
 
 # DOMAIN DP-3, DP-7, EXIT-3: no name, customer number, staff or team name in any report output.
 def test_dp3_no_personal_or_staff_data_in_any_output(closed_case, api_as, client, controlling, monkeypatch):
-    monkeypatch.setattr(reporting_api, "today", lambda: TODAY)
-    monkeypatch.setattr(reporting_views, "today_for", lambda request: TODAY)
+    monkeypatch.setattr("catalog.clock.request_day", lambda request=None: TODAY)
     forbidden = [
         "Zebulon",
         "Quastenflosser",

@@ -6,7 +6,6 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from reporting import api as reporting_api
 from reporting.models import MonthlyReport
 from tests.reporting.conftest import OCTOBER, TODAY, outcomes
 
@@ -15,7 +14,7 @@ URL = "/api/v1/reports/monthly/"
 
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch):
-    monkeypatch.setattr(reporting_api, "today", lambda: TODAY)
+    monkeypatch.setattr("catalog.clock.request_day", lambda request=None: TODAY)
 
 
 @pytest.fixture

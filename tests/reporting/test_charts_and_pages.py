@@ -4,14 +4,13 @@ import datetime
 
 import pytest
 
-from reporting import views as reporting_views
 from reporting.charts import bar_chart, line_chart
 from tests.reporting.conftest import TODAY
 
 
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch):
-    monkeypatch.setattr(reporting_views, "today_for", lambda request: TODAY)
+    monkeypatch.setattr("catalog.clock.request_day", lambda request=None: TODAY)
 
 
 # DOMAIN REP-4: accessible, escaped, suppressed cells drawn as text only.

@@ -8,7 +8,6 @@ import pytest
 from cases.models import CaseEvent
 from org.choices import Role
 from plans.models import Contact
-from reporting import views as reporting_views
 from reporting.selectors import leadership_dashboard
 from reviews.models import Review
 from tests.factories import CaseFactory, ClientFactory, StaffFactory
@@ -17,7 +16,7 @@ from tests.reporting.conftest import TODAY
 
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch):
-    monkeypatch.setattr(reporting_views, "today_for", lambda request: TODAY)
+    monkeypatch.setattr("catalog.clock.request_day", lambda request=None: TODAY)
 
 
 def mk(fm, site, state="active", **fields):

@@ -23,8 +23,7 @@ def long_case(make_case):
 @pytest.fixture
 def pin_today(monkeypatch):
     def pin(day):
-        monkeypatch.setattr("reviews.api.today", lambda: day)
-        monkeypatch.setattr("reviews.views.today_for", lambda request: day)
+        monkeypatch.setattr("catalog.clock.request_day", lambda request=None: day)
 
     pin(D(2026, 11, 20))
     return pin

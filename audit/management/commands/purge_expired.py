@@ -5,10 +5,10 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from audit.selectors import purge_candidates, retention_cutoff
 from audit.services import purge_prepare
+from catalog import clock
 from fallmanagement.errors import DomainError
 from org.choices import Role
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, prepared_by=None, today=None, **options):
-        today = today or timezone.localdate()
+        today = clock.today(today)
         candidates = list(purge_candidates(today=today).values_list("pk", "last_ended_on"))
         self.stdout.write(f"Stichtag: {retention_cutoff(today):%d.%m.%Y} – fällig: {len(candidates)}")
         for pk, ended in candidates:

@@ -1,8 +1,8 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from catalog import clock
 from fallmanagement.errors import DomainError
 from reviews.services import daily_jobs_run
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, no_digests=False, **options):
         try:
-            on = datetime.date.fromisoformat(date) if date else timezone.localdate()
+            on = datetime.date.fromisoformat(date) if date else clock.today()
         except ValueError:
             raise CommandError("Ungültiges Datum, bitte JJJJ-MM-TT angeben.") from None
         try:

@@ -1,0 +1,89 @@
+"""Shape checks of input that services share: free text, dates, a month. Each raises `InvalidInput` with
+a German message and the field it concerns — never a 500, nothing stored half."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.utils.translation import gettext as _
+
+from fallmanagement.errors import InvalidInput
+
+MAX_TEXT = 10_000
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def require_text(value, field: str, label: str, *, required: bool = True, max_length: int = MAX_TEXT) -> str:
+    """A string (stripped), not longer than `max_length`; empty only when not `required`."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(
+            _("%(label)s muss ein Text sein.") % {"label": label},
+            fields={field: [_("Bitte einen Text angeben.")]},
+        )
+    text = value.strip()
+    if required and not text:
+        raise InvalidInput(
+            _("%(label)s ist erforderlich.") % {"label": label},
+            fields={field: [_("Dieses Feld ist erforderlich.")]},
+        )
+    if len(text) > max_length:
+        raise InvalidInput(
+            _("%(label)s ist zu lang.") % {"label": label},
+            fields={field: [_("Höchstens %(n)s Zeichen.") % {"n": max_length}]},
+        )
+    return text
+
+
+def optional_text(value, field: str, label: str, *, max_length: int = MAX_TEXT) -> str:
+    return require_text(value, field, label, required=False, max_length=max_length)
+
+
+def require_date(value, field: str, message: str | None = None) -> datetime.date:
+    """A `date` (not a datetime, not a string)."""
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        raise InvalidInput(
+            message or _("Bitte ein gültiges Datum angeben."), fields={field: [_("Ungültiges Datum.")]}
+        )
+    return value
+
+
+def require_past_or_today(
+    value: datetime.date | None, field: str, label: str, today: datetime.date
+) -> datetime.date:
+    """A date that is given and not after `today` (steps may be recorded afterwards, never ahead)."""
+    if value is None:
+        raise InvalidInput(
+            _("%(label)s ist erforderlich.") % {"label": label},
+            fields={field: [_("Bitte ein Datum angeben.")]},
+        )
+    if value > today:
+        raise InvalidInput(
+            _("%(label)s darf nicht in der Zukunft liegen.") % {"label": label},
+            fields={field: [_("Das Datum liegt in der Zukunft.")]},
+        )
+    return value
+
+
+def previous_month(today: datetime.date) -> datetime.date:
+    """The first day of the month before `today`'s (the monthly report runs on the 1st)."""
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def parse_month(raw: str | None, *, default: datetime.date | None = None) -> datetime.date:
+    """`YYYY-MM` → the first day of that month; nothing given → `default` when there is one; anything
+    else → 400 with a German message."""
+    if raw is None and default is not None:
+        return default
+    match = MONTH_RE.match(raw or "")
+    if not match:
+        raise InvalidInput(
+            _("Bitte den Monat im Format JJJJ-MM angeben."),
+            fields={"month": [_("Format JJJJ-MM, z. B. 2026-10.")]},
+        )
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise InvalidInput(_("Diesen Monat gibt es nicht."), fields={"month": [_("Monat 01 bis 12.")]})
+    return datetime.date(year, month, 1)
