@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.models import AccessLog, CaseGrant, PurgeRun
+from audit.models import AccessLog, PurgeRun
 
 
 @admin.register(AccessLog)
@@ -22,18 +22,6 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return getattr(request.user, "role", None) == "datenschutz"
-
-
-@admin.register(CaseGrant)
-class CaseGrantAdmin(admin.ModelAdmin):
-    list_display = ["case", "user", "reason", "starts_on", "expires_on", "active", "revoked_on"]
-    readonly_fields = [f.name for f in CaseGrant._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PurgeRun)

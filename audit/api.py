@@ -11,7 +11,7 @@ from rest_framework.permissions import BasePermission
 
 from audit.models import AccessLog
 from audit.selectors import access_log_list
-from audit.services import access_log_record, access_log_record_bulk
+from audit.services import record, record_bulk
 from org.choices import Role
 
 
@@ -76,10 +76,11 @@ class AuditedRetrieveMixin:
     audit_action_retrieve: str = "case.view"
     audit_action_list: str = "case.list"
     audit_list: bool = True
+    audit_context: dict | None = None
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
-        access_log_record(user=request.user, action=self.audit_action_retrieve, obj=instance)
+        record(user=request.user, action=self.audit_action_retrieve, obj=instance, context=self.audit_context)
         return self.get_response_for(instance)
 
     def get_response_for(self, instance):
@@ -94,6 +95,8 @@ class AuditedRetrieveMixin:
         page = self.paginate_queryset(queryset)
         objects = list(page if page is not None else queryset)
         if self.audit_list and objects:
-            access_log_record_bulk(user=request.user, action=self.audit_action_list, objs=objects)
+            record_bulk(
+                user=request.user, action=self.audit_action_list, objs=objects, context=self.audit_context
+            )
         data = self.get_serializer(objects, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)

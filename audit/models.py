@@ -1,38 +1,16 @@
-"""Audit (DP-2, DP-4, DP-5): the append-only access log, the change history of the case data kept by
-database triggers, the rare explicit case grants and the four-eyes purge runs."""
+"""Audit (DP-2, DP-4, DP-5): the append-only access log and the four-eyes purge runs.
+
+A sink low in the app order: it knows no case, client or plan. The change history of the case data is kept
+by database triggers whose event tables live in this app's schema but are declared by the tracked app
+(`cases.models.HISTORY_MODELS`); explicit case grants live in `cases.access`."""
 
 from __future__ import annotations
 
-import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from cases.models import Case, CaseEvent, Client, ClientNeed, Household
-
-# --- change history (DP-2): PostgreSQL triggers write a snapshot on every insert/update/delete -------
-# The event tables live in this app, so the tracked apps need no change. They are append-only
-# (pgtrigger.Protect, PGHISTORY_APPEND_ONLY); only the retention purge may shred them (DP-5).
-HISTORY_MODELS = {
-    Household: "HouseholdHistory",
-    Client: "ClientHistory",
-    ClientNeed: "ClientNeedHistory",
-    Case: "CaseHistory",
-    CaseEvent: "CaseEventHistory",
-}
-for _tracked, _name in HISTORY_MODELS.items():
-    pghistory.track(
-        # Fresh tracker instances per model: pghistory binds them to the tracked model.
-        pghistory.InsertEvent(),
-        pghistory.UpdateEvent(),
-        pghistory.DeleteEvent(),
-        app_label="audit",
-        model_name=_name,
-        obj_field=pghistory.ObjForeignKey(related_name="history", db_index=True),
-        append_only=True,
-    )(_tracked)
 
 
 class Capacity(models.TextChoices):
@@ -81,65 +59,6 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
-
-
-class GrantReason(models.TextChoices):
-    CONTINUED_CARE = "continued_care", _("befristete Weiterbetreuung nach Umzug (SUB-3)")
-    CASE_CONFERENCE = "case_conference", _("Fallkonferenz")
-
-
-class CaseGrant(models.Model):
-    """A rare, time-boxed explicit read grant on one case (mirrored as a django-guardian row).
-
-    Continued care (SUB-3) is active only once both Teamleitungen agreed; `grants_expire` revokes it
-    after `expires_on`."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants", verbose_name=_("Fall"))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_grants", verbose_name=_("für")
-    )
-    reason = models.CharField(_("Anlass"), max_length=20, choices=GrantReason.choices)
-    starts_on = models.DateField(_("ab"))
-    expires_on = models.DateField(_("bis einschließlich"))
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("eingetragen von"),
-    )
-    approved_by_tl_old = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("Zustimmung bisherige TL"),
-    )
-    approved_by_tl_new = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("Zustimmung neue TL"),
-    )
-    active = models.BooleanField(_("wirksam"), default=False)
-    revoked_on = models.DateField(_("widerrufen am"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("Freigabe")
-        verbose_name_plural = _("Freigaben")
-        ordering = ["-starts_on", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(expires_on__gte=models.F("starts_on")), name="grant_period_valid"
-            ),
-        ]
-        indexes = [models.Index(fields=["user", "active", "expires_on"], name="grant_user_active_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_reason_display()}: Fall {self.case_id} für {self.user_id} bis {self.expires_on:%d.%m.%Y}"
 
 
 class PurgeRun(models.Model):

@@ -16,10 +16,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.forms import AccessLogFilterForm, OTPTokenForm
 from audit.models import PurgeRun
-from audit.selectors import access_log_list, purge_candidates
-from audit.services import purge_confirm, purge_prepare
+from audit.selectors import access_log_list
 from catalog import clock
 from fallmanagement.errors import DomainError
+from jobs.retention import purge_candidates, purge_confirm, purge_prepare
 from org.choices import Role
 
 

@@ -5,7 +5,7 @@ Clients and cases are personal data changed only through the services (rules, hi
 
 from django.contrib import admin
 
-from cases.models import Case, CaseEvent, Client, ClientNeed, Household
+from cases.models import Case, CaseEvent, CaseGrant, Client, ClientNeed, Household
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
@@ -78,3 +78,15 @@ class CaseAdmin(ViewOnlyAdmin):
     list_select_related = ("client", "fallmanager")
     readonly_fields = ("state", "version")
     inlines = [CaseEventInline]
+
+
+@admin.register(CaseGrant)
+class CaseGrantAdmin(admin.ModelAdmin):
+    list_display = ["case", "user", "reason", "starts_on", "expires_on", "active", "revoked_on"]
+    readonly_fields = [f.name for f in CaseGrant._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -15,8 +15,8 @@ from rest_framework import permissions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from audit import services as audit
 from audit.models import Capacity
-from audit.services import access_log_record, access_log_record_bulk
 from cases import serializers as s
 from cases import services
 from cases.choices import CaseState, NeedStatus
@@ -48,9 +48,7 @@ def _not_found() -> NotFound:
 
 
 def _log_read(request, obj, action: str) -> None:
-    access_log_record(
-        user=request.user, action=action, obj=obj, context={"via": "api"}, today=clock.request_day()
-    )
+    audit.record(user=request.user, action=action, obj=obj, context={"via": "api"}, today=clock.request_day())
 
 
 def _list_capacity(user, obj) -> str:
@@ -73,7 +71,7 @@ def _log_list(request, objs, action: str) -> None:
     for obj in objs:
         groups[_list_capacity(request.user, obj)].append(obj)
     for capacity, items in groups.items():
-        access_log_record_bulk(
+        audit.record_bulk(
             user=request.user,
             action=action,
             objs=items,

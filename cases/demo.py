@@ -854,7 +854,7 @@ class DemoBuilder:
 
     # --- summary -------------------------------------------------------------------------------------
     def summary(self) -> tuple[dict, list[tuple[str, str, str]]]:
-        from org.selectors import fallmanagers_with_caseload
+        from cases.selectors import fallmanagers_with_caseload
 
         today = self.today
         from reporting.models import OutcomeRecord

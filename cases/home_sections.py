@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.choices import CaseState
-from cases.selectors import cases_visible_to, open_case_rows
+from cases.selectors import Caseload, cases_visible_to, fallmanagers_with_caseload, open_case_rows
 from org.choices import Role
 from org.models import Staff
-from org.selectors import Caseload, fallmanagers_with_caseload
 
 STATE_ORDER = {state.value: index for index, state in enumerate(CaseState)}
 PAP_LIMIT = 200
@@ -104,7 +103,7 @@ def fm_caseload(*, user, today: datetime.date, shared: dict | None = None) -> di
     labels = {state.value: str(state.label) for state in CaseState}
     prefix = _detail_url_prefix()
     rows_html = _open_case_rows_html(open_cases, user=user, today=today, prefix=prefix, labels=labels)
-    # CAP-1/2 (as org.selectors.staff_caseload): counted = her active cases, clearing shown apart.
+    # CAP-1/2 (as cases.selectors.staff_caseload): counted = her active cases, clearing shown apart.
     caseload = Caseload(
         counted=counts.get(CaseState.ACTIVE.value, 0),
         in_clearing=counts.get(CaseState.CLEARING.value, 0),

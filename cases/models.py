@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
+from guardian.models import UserObjectPermissionBase
 
+from cases import access
 from cases.choices import OPEN_STATES, CaseState, ForwardTarget, HandoverKind, NeedStatus
-from catalog import clock, periods
-from org.choices import Role
+from catalog import periods
 
 
 class Household(models.Model):
@@ -31,6 +33,8 @@ class Household(models.Model):
 
 class Client(models.Model):
     """eLb (Kund*in)."""
+
+    audit_object_type = "client"  # how the access log names it (audit.services.record)
 
     customer_number = models.CharField(_("Kundennummer"), max_length=30, unique=True)
     first_name = models.CharField(_("Vorname"), max_length=100)
@@ -77,6 +81,10 @@ class Client(models.Model):
         return f"{self.last_name}, {self.first_name} ({self.customer_number})"
 
     @property
+    def audit_client_id(self) -> int | None:
+        return self.pk
+
+    @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
@@ -118,40 +126,10 @@ def _not_yet_disputed(case: Case) -> bool:
     return case.dispute_decided_on is None
 
 
-def _is_case_fm(case: Case, user) -> bool:
-    """The case's FM, or her substitute while the substitution runs (SUB-1)."""
-    if not (user.is_authenticated and user.role == Role.FALLMANAGER):
-        return False
-    if case.fallmanager_id == user.pk:
-        return True
-    from org.models import Substitution
-
-    today = clock.today()
-    return Substitution.objects.filter(
-        absent_id=case.fallmanager_id, substitute=user, starts_on__lte=today, ends_on__gte=today
-    ).exists()
-
-
-def _is_referring_pap(case: Case, user) -> bool:
-    return user.is_authenticated and user.role == Role.PAP and case.referred_by_id == user.pk
-
-
-def _is_case_tl(case: Case, user) -> bool:
-    return (
-        user.is_authenticated
-        and user.role == Role.TEAMLEITUNG
-        and case.fallmanager.team_id is not None
-        and user.led_teams.filter(pk=case.fallmanager.team_id).exists()
-    )
-
-
-_is_case_fm.message = _("Nur die zuständige Fallmanager*in kann diesen Schritt ausführen.")
-_is_referring_pap.message = _("Nur die zuweisende pAp kann der Ablehnung widersprechen (CLR-4).")
-_is_case_tl.message = _("Nur die Teamleitung der Fallmanager*in entscheidet über den Widerspruch (CLR-4).")
-
-
 class Case(FSMModelMixin, models.Model):
     """One FM episode of one client, from referral to exit."""
+
+    audit_object_type = "case"  # how the access log names it (audit.services.record)
 
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="cases", verbose_name=_("Kund*in")
@@ -261,27 +239,35 @@ class Case(FSMModelMixin, models.Model):
         return self.state in OPEN_STATES
 
     # --- transitions (called only from the service layer, which locks, validates input and logs) --
-    @transition(field=state, source=CaseState.REFERRED, target=CaseState.CLEARING, permission=_is_case_fm)
+    @transition(
+        field=state, source=CaseState.REFERRED, target=CaseState.CLEARING, permission=access.is_case_fm
+    )
     def start_clearing(self, *, on: datetime.date) -> None:
         self.clearing_started_on = on
 
-    @transition(field=state, source=CaseState.CLEARING, target=CaseState.ACTIVE, permission=_is_case_fm)
+    @transition(field=state, source=CaseState.CLEARING, target=CaseState.ACTIVE, permission=access.is_case_fm)
     def admit(self, *, on: datetime.date) -> None:
         self.admitted_on = on
         self.decided_on = on
 
-    @transition(field=state, source=CaseState.CLEARING, target=CaseState.REJECTED, permission=_is_case_fm)
+    @transition(
+        field=state, source=CaseState.CLEARING, target=CaseState.REJECTED, permission=access.is_case_fm
+    )
     def reject(self, *, on: datetime.date, reason, justification: str) -> None:
         self.decided_on = on
         self.rejection_reason = reason
         self.decision_justification = justification
 
-    @transition(field=state, source=CaseState.CLEARING, target=CaseState.RETURNED, permission=_is_case_fm)
+    @transition(
+        field=state, source=CaseState.CLEARING, target=CaseState.RETURNED, permission=access.is_case_fm
+    )
     def return_to_pap(self, *, on: datetime.date, justification: str) -> None:
         self.decided_on = on
         self.decision_justification = justification
 
-    @transition(field=state, source=CaseState.CLEARING, target=CaseState.FORWARDED, permission=_is_case_fm)
+    @transition(
+        field=state, source=CaseState.CLEARING, target=CaseState.FORWARDED, permission=access.is_case_fm
+    )
     def forward(self, *, on: datetime.date, to: str, detail: str, justification: str) -> None:
         self.decided_on = on
         self.forwarded_to = to
@@ -293,26 +279,28 @@ class Case(FSMModelMixin, models.Model):
         source=CaseState.REJECTED,
         target=CaseState.DISPUTED,
         conditions=[_not_yet_disputed],
-        permission=_is_referring_pap,
+        permission=access.is_referring_pap,
     )
     def dispute(self, *, on: datetime.date, comment: str) -> None:
         self.disputed_on = on
         self.dispute_comment = comment
 
-    @transition(field=state, source=CaseState.DISPUTED, target=CaseState.ACTIVE, permission=_is_case_tl)
+    @transition(field=state, source=CaseState.DISPUTED, target=CaseState.ACTIVE, permission=access.is_case_tl)
     def decide_dispute_admit(self, *, on: datetime.date, by, comment: str) -> None:
         self.dispute_decided_on = on
         self.dispute_decided_by = by
         self.dispute_decision_comment = comment
         self.admitted_on = on
 
-    @transition(field=state, source=CaseState.DISPUTED, target=CaseState.REJECTED, permission=_is_case_tl)
+    @transition(
+        field=state, source=CaseState.DISPUTED, target=CaseState.REJECTED, permission=access.is_case_tl
+    )
     def decide_dispute_reject(self, *, on: datetime.date, by, comment: str) -> None:
         self.dispute_decided_on = on
         self.dispute_decided_by = by
         self.dispute_decision_comment = comment
 
-    @transition(field=state, source=CaseState.ACTIVE, target=CaseState.CLOSED, permission=_is_case_fm)
+    @transition(field=state, source=CaseState.ACTIVE, target=CaseState.CLOSED, permission=access.is_case_fm)
     def close(
         self, *, on: datetime.date, exit_reason, justification: str, handover_talk_on, handover_pap
     ) -> None:
@@ -343,3 +331,111 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.effective_on:%d.%m.%Y}"
+
+
+# --- explicit grants (DP-1, SUB-3): the record of the agreement and the guardian permission ----------
+
+
+class GrantReason(models.TextChoices):
+    CONTINUED_CARE = "continued_care", _("befristete Weiterbetreuung nach Umzug (SUB-3)")
+    CASE_CONFERENCE = "case_conference", _("Fallkonferenz")
+
+
+class CaseGrant(models.Model):
+    """The record of a rare, time-boxed explicit read grant on one case: who proposed it, which TLs agreed,
+    the period, whether it was revoked. The read scope does not look at it; what counts is the guardian
+    object permission (`CaseUserObjectPermission`) that `cases.access` keeps in step with these records.
+
+    Continued care (SUB-3) is active only once both Teamleitungen agreed; `cases.access.grants_expire`
+    revokes it (and the permission) after `expires_on`. The table is the former `audit_casegrant`."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants", verbose_name=_("Fall"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_grants", verbose_name=_("für")
+    )
+    reason = models.CharField(_("Anlass"), max_length=20, choices=GrantReason.choices)
+    starts_on = models.DateField(_("ab"))
+    expires_on = models.DateField(_("bis einschließlich"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("eingetragen von"),
+    )
+    approved_by_tl_old = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("Zustimmung bisherige TL"),
+    )
+    approved_by_tl_new = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("Zustimmung neue TL"),
+    )
+    active = models.BooleanField(_("wirksam"), default=False)
+    revoked_on = models.DateField(_("widerrufen am"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "audit_casegrant"
+        verbose_name = _("Freigabe")
+        verbose_name_plural = _("Freigaben")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gte=models.F("starts_on")), name="grant_period_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "active", "expires_on"], name="grant_user_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: Fall {self.case_id} für {self.user_id} bis {self.expires_on:%d.%m.%Y}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's object permissions on cases (its "direct foreign key" table: guardian's
+    `assign_perm`, `has_perm` and `get_users_with_perms` use it for `cases.Case` instead of the generic
+    table). A row `cases.view_case` is an explicit read grant; `valid_from`/`valid_until` carry the period
+    of the grants behind it (empty = unbounded), so the scope is exact to the day even before the daily
+    job removed an expired permission."""
+
+    content_object = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="user_object_permissions", verbose_name=_("Fall")
+    )
+    valid_from = models.DateField(_("ab"), null=True, blank=True)
+    valid_until = models.DateField(_("bis einschließlich"), null=True, blank=True)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("Objektberechtigung auf einen Fall")
+        verbose_name_plural = _("Objektberechtigungen auf Fälle")
+        indexes = [models.Index(fields=["user", "valid_until"], name="case_uop_user_until_idx")]
+
+
+# --- change history (DP-2): PostgreSQL triggers write a snapshot on every insert/update/delete -------
+# Declared here, by the tracked app; the event tables belong to the audit app's schema (`app_label`), as
+# they always did, so their migrations stay in `audit/migrations`. They are append-only (pgtrigger.Protect,
+# PGHISTORY_APPEND_ONLY); only the retention purge may shred them (DP-5, `cases.retention`).
+HISTORY_MODELS = {
+    Household: "HouseholdHistory",
+    Client: "ClientHistory",
+    ClientNeed: "ClientNeedHistory",
+    Case: "CaseHistory",
+    CaseEvent: "CaseEventHistory",
+}
+for _tracked, _name in HISTORY_MODELS.items():
+    pghistory.track(
+        # Fresh tracker instances per model: pghistory binds them to the tracked model.
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        app_label="audit",
+        model_name=_name,
+        obj_field=pghistory.ObjForeignKey(related_name="history", db_index=True),
+        append_only=True,
+    )(_tracked)

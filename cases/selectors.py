@@ -2,78 +2,22 @@
 
 from __future__ import annotations
 
-import contextvars
 import datetime
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from cases.choices import OPEN_STATES
+from cases import access
+from cases.choices import OPEN_STATES, CaseState
 from cases.models import Case, CaseEvent, Client
 from catalog import clock, periods
 from org.choices import Role
-from org.models import Staff, Substitution
-
-# Within one page view the scope cannot change, but every section's selector asks for it again. A page
-# view wraps its work in `scope_memo()`; inside it the scope is resolved once per (user, day, prefix).
-_SCOPE_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("fm_scope_memo", default=None)
-
-
-@contextmanager
-def scope_memo() -> Iterator[None]:
-    """Resolve the viewer's case scope at most once while the block runs (one page view)."""
-    token = _SCOPE_MEMO.set({})
-    try:
-        yield
-    finally:
-        _SCOPE_MEMO.reset(token)
-
-
-def _scope_q(user, today: datetime.date, prefix: str = "") -> Q | None:
-    memo = _SCOPE_MEMO.get()
-    if memo is None:
-        return _scope_q_resolve(user, today, prefix)
-    key = (getattr(user, "pk", None), getattr(user, "role", None), today, prefix)
-    if key not in memo:
-        memo[key] = _scope_q_resolve(user, today, prefix)
-    return memo[key]
-
-
-def _scope_q_resolve(user, today: datetime.date, prefix: str = "") -> Q | None:
-    """The Q that limits cases to the user's scope; None means nothing is visible.
-
-    Ids are resolved to short lists first: `fallmanager_id = ANY(list)` stays index-backed, whereas an
-    OR with a subquery makes PostgreSQL scan every case (tests/security/test_query_plan.py)."""
-    p = prefix
-    if not user.is_authenticated or not user.is_active:
-        return None
-    q: Q | None = None
-    if user.role == Role.FALLMANAGER:
-        # Own cases and, while a substitution runs, those of the FMs she covers for (SUB-1).
-        covered = Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today)
-        q = Q(**{f"{p}fallmanager__in": [user.pk, *covered.values_list("absent_id", flat=True)]})
-    elif user.role == Role.TEAMLEITUNG:
-        members = Staff.objects.filter(team__in=user.led_teams.all())
-        q = Q(**{f"{p}fallmanager__in": list(members.values_list("pk", flat=True))})
-    elif user.role == Role.BEREICHSLEITUNG:
-        members = Staff.objects.filter(team__site__area__in=user.led_areas.all())
-        q = Q(**{f"{p}fallmanager__in": list(members.values_list("pk", flat=True))})
-    elif user.role == Role.PAP:
-        q = Q(**{f"{p}referred_by": user})
-    if q is None:
-        return None
-    # Rare explicit grants (continued care after a move, case conference): read access only.
-    from audit.selectors import extra_case_grants_q  # noqa: PLC0415 - audit builds on cases
-
-    grants = extra_case_grants_q(user, today, prefix=p)
-    return q | grants if grants is not None else q
+from org.models import Staff
 
 
 def cases_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[Case]:
     today = clock.today(today)
-    q = _scope_q(user, today)
+    q = access.case_scope_q(user, today)
     if q is None:
         return Case.objects.none()
     return Case.objects.filter(q)
@@ -167,7 +111,7 @@ def clients_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[
         if user.team_id is None:
             return Client.objects.none()
         return Client.objects.filter(site__teams=user.team_id, anonymised_on__isnull=True)
-    q = _scope_q(user, today)
+    q = access.case_scope_q(user, today)
     if q is None:
         return Client.objects.none()
     in_scope = Case.objects.filter(q, client=OuterRef("pk"))
@@ -184,3 +128,39 @@ def client_get(user, pk, *, today: datetime.date | None = None) -> Client | None
 
 def case_history(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("effective_on", "at", "pk")
+
+
+# --- caseload (CAP-1..3) -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caseload:
+    counted: int
+    in_clearing: int
+    target: int
+
+    @property
+    def utilization(self) -> float:
+        return round(self.counted / self.target, 2) if self.target else 0.0
+
+    @property
+    def over_target(self) -> bool:
+        return self.counted > self.target
+
+
+def staff_caseload(*, staff: Staff) -> Caseload:
+    """CAP-1/2: counted = active cases (clearing, disputed and closed do not count); target by hours."""
+    agg = staff.fm_cases.aggregate(
+        counted=Count("pk", filter=Q(state=CaseState.ACTIVE)),
+        in_clearing=Count("pk", filter=Q(state=CaseState.CLEARING)),
+    )
+    return Caseload(counted=agg["counted"], in_clearing=agg["in_clearing"], target=staff.caseload_target)
+
+
+def fallmanagers_with_caseload(*, queryset=None):
+    """FMs annotated with counted/in_clearing in one query (dashboards: CAP-3)."""
+    qs = queryset if queryset is not None else Staff.objects.filter(role=Role.FALLMANAGER, is_active=True)
+    return qs.annotate(
+        counted=Count("fm_cases", filter=Q(fm_cases__state=CaseState.ACTIVE)),
+        in_clearing=Count("fm_cases", filter=Q(fm_cases__state=CaseState.CLEARING)),
+    ).select_related("team", "team__site")

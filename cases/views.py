@@ -28,12 +28,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from audit.services import access_log_record
+from audit import services as audit
 from cases import services as case_services
+from cases.access import scope_memo
 from cases.choices import CaseState, HandoverKind
 from cases.forms import CLOSE_FIELD_MAP, CloseForm
 from cases.permissions import transition_blockers
-from cases.selectors import case_get, case_history, scope_memo
+from cases.selectors import case_get, case_history
 from catalog import clock
 from fallmanagement.errors import DomainError, add_domain_error
 from intake import forms as intake_forms
@@ -347,7 +348,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None:
         raise Http404
     # DP-2: every read of a client's personal data is logged.
-    access_log_record(user=user, action="case.view", obj=case, context={"view": "case_detail"}, today=today)
+    audit.record(user=user, action="case.view", obj=case, context={"view": "case_detail"}, today=today)
     allowed, blocked = actions_for(case, user)
     history = [
         {

@@ -225,6 +225,15 @@ def access_check_due_on_sql(last_checked_sql: str) -> str:
     return add_months_sql(last_checked_sql, months(Period.ACCESS_CHECK))
 
 
+# --- DP-5: personal data are kept 5 years after the last case ended ---------------------------------------
+
+
+def retention_cutoff(today: datetime.date) -> datetime.date:
+    """Clients whose last case ended before this date are due for anonymisation."""
+    years = int(settings.FM["RETENTION_YEARS"])
+    return add_months(today, -12 * years)
+
+
 # --- sargable windows for the daily job -------------------------------------------------------------------
 
 

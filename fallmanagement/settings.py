@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "plans",
     "reporting",
     "audit",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +124,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
-# guardian holds only rare explicit grants (audit.CaseGrant); no anonymous "user" row in org.Staff.
+# guardian holds only rare explicit grants on cases (cases.access, table cases_caseuserobjectpermission);
+# no anonymous "user" row in org.Staff.
 ANONYMOUS_USER_NAME = None
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -278,7 +278,7 @@ def case_start_clearing(
 @transaction.atomic
 def case_admit(*, case: Case, acting_user: Staff, on=None, today=None, expected_version=None) -> Case:
     """CLR-3 Übernahme: the case becomes active and counts (CAP-1); beyond target is allowed but shown (CAP-3)."""
-    from org.selectors import staff_caseload
+    from cases.selectors import staff_caseload
 
     payload: dict = {}
 

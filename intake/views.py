@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from audit.services import access_log_record
+from audit import services as audit
 from cases.choices import OPEN_STATES, CaseState
 from cases.models import Case
 from cases.selectors import cases_visible_to, client_get, clients_visible_to
@@ -205,9 +205,7 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     else:
         # DP-2: the referral page shows the client's personal data and needs.
-        access_log_record(
-            user=user, action="client.view", obj=client, context={"view": "referral"}, today=today
-        )
+        audit.record(user=user, action="client.view", obj=client, context={"view": "referral"}, today=today)
         form = ReferralForm(user=user, client=client, today=today)
         check = access_check(
             need_codes=form.initial.get("needs", []),

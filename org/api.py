@@ -12,12 +12,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases import access
 from cases.models import Case
+from cases.selectors import staff_caseload
 from fallmanagement.errors import InvalidInput, NotFound, NotPermitted
-from org import services, substitutions
+from org import services
 from org.choices import Role
 from org.models import Area, Site, Staff, Team
-from org.selectors import staff_caseload, staff_visible_caseload
+from org.selectors import staff_visible_caseload
 
 
 def role_permission(*roles: str) -> type[permissions.BasePermission]:
@@ -282,7 +284,7 @@ class ContinuedCareListCreate(APIView):
 
     @extend_schema(responses={200: ContinuedCareSerializer(many=True)})
     def get(self, request):
-        grants = substitutions.continued_care_visible_to(request.user)
+        grants = access.continued_care_visible_to(request.user)
         return Response(ContinuedCareSerializer(grants, many=True).data)
 
     @extend_schema(request=ContinuedCareRequestSerializer, responses={201: ContinuedCareSerializer})
@@ -298,7 +300,7 @@ class ContinuedCareListCreate(APIView):
         if case is None:
             raise NotFound(_("Nicht gefunden."))
         try:
-            grant = substitutions.continued_care_grant(
+            grant = access.continued_care_grant(
                 case=case, previous_fm=previous, acting_user=request.user, until=data["until"]
             )
         except NotPermitted:
@@ -319,13 +321,11 @@ class ContinuedCareApprove(APIView):
     def post(self, request, pk):
         grant_pk = parse_id(pk)
         grant = (
-            substitutions.continued_care_visible_to(request.user).filter(pk=grant_pk).first()
-            if grant_pk
-            else None
+            access.continued_care_visible_to(request.user).filter(pk=grant_pk).first() if grant_pk else None
         )
         if grant is None:
             raise NotFound(_("Nicht gefunden."))
-        grant = substitutions.continued_care_approve(grant=grant, acting_user=request.user)
+        grant = access.continued_care_approve(grant=grant, acting_user=request.user)
         return Response(ContinuedCareSerializer(grant).data)
 
 

@@ -1,47 +1,9 @@
-"""Reads on the organisation."""
+"""Reads on the organisation (no cases: the caseload figures of CAP-1..3 are `cases.selectors`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db.models import Count, Q
-
-from cases.choices import CaseState
 from org.choices import Role
 from org.models import Staff
-
-
-@dataclass(frozen=True)
-class Caseload:
-    counted: int
-    in_clearing: int
-    target: int
-
-    @property
-    def utilization(self) -> float:
-        return round(self.counted / self.target, 2) if self.target else 0.0
-
-    @property
-    def over_target(self) -> bool:
-        return self.counted > self.target
-
-
-def staff_caseload(*, staff: Staff) -> Caseload:
-    """CAP-1/2: counted = active cases (clearing, disputed and closed do not count); target by hours."""
-    agg = staff.fm_cases.aggregate(
-        counted=Count("pk", filter=Q(state=CaseState.ACTIVE)),
-        in_clearing=Count("pk", filter=Q(state=CaseState.CLEARING)),
-    )
-    return Caseload(counted=agg["counted"], in_clearing=agg["in_clearing"], target=staff.caseload_target)
-
-
-def fallmanagers_with_caseload(*, queryset=None):
-    """FMs annotated with counted/in_clearing in one query (dashboards: CAP-3)."""
-    qs = queryset if queryset is not None else Staff.objects.filter(role=Role.FALLMANAGER, is_active=True)
-    return qs.annotate(
-        counted=Count("fm_cases", filter=Q(fm_cases__state=CaseState.ACTIVE)),
-        in_clearing=Count("fm_cases", filter=Q(fm_cases__state=CaseState.CLEARING)),
-    ).select_related("team", "team__site")
 
 
 def staff_visible_caseload(*, viewer: Staff, staff: Staff) -> bool:
@@ -55,3 +17,13 @@ def staff_visible_caseload(*, viewer: Staff, staff: Staff) -> bool:
     if viewer.role == Role.BEREICHSLEITUNG:
         return viewer.led_areas.filter(sites__teams=staff.team_id).exists()
     return False
+
+
+def leads_team(user, team_id: int | None) -> bool:
+    """Whether `user` is a Teamleitung of team `team_id` (SUB-1..3 and the team pages)."""
+    return (
+        team_id is not None
+        and user.is_authenticated
+        and user.role == Role.TEAMLEITUNG
+        and user.led_teams.filter(pk=team_id).exists()
+    )

@@ -9,8 +9,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from audit.models import CaseGrant, GrantReason
-from audit.services import grant_activate
 from cases.choices import OPEN_STATES
 from cases.models import Case
 from cases.services import record_event
@@ -18,18 +16,9 @@ from catalog import clock
 from fallmanagement.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from org.choices import Role
 from org.models import Staff, Substitution, Team
+from org.selectors import leads_team
 
 MAX_SUBSTITUTION_DAYS = 366
-CONTINUED_CARE_MAX_DAYS = 92
-
-
-def _leads_team(user, team_id: int | None) -> bool:
-    return (
-        team_id is not None
-        and user.is_authenticated
-        and user.role == Role.TEAMLEITUNG
-        and user.led_teams.filter(pk=team_id).exists()
-    )
 
 
 def _require_active_fm(person, field: str) -> None:
@@ -55,32 +44,6 @@ def substitutions_visible_to(user, *, today: datetime.date | None = None) -> Que
     return qs.filter(ends_on__gte=today - datetime.timedelta(days=90)).order_by("starts_on", "pk")
 
 
-def continued_care_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[CaseGrant]:
-    """SUB-3 agreements a TL takes part in: the previous FM or the case's current FM is in one of her teams.
-    Current and waiting ones (not revoked, not expired), soonest end first."""
-    today = clock.today(today)
-    if user.role != Role.TEAMLEITUNG:
-        return CaseGrant.objects.none()
-    teams = user.led_teams.values("pk")
-    return (
-        CaseGrant.objects.filter(
-            reason=GrantReason.CONTINUED_CARE, revoked_on__isnull=True, expires_on__gte=today
-        )
-        .filter(Q(user__team__in=teams) | Q(case__fallmanager__team__in=teams))
-        .select_related("case__client", "case__fallmanager__team", "user__team", "granted_by")
-        .order_by("expires_on", "pk")
-    )
-
-
-def continued_care_waits_for(grant: CaseGrant, user) -> bool:
-    """Whether `user` is the other TL whose agreement a waiting SUB-3 grant needs."""
-    if grant.active or user.pk in (grant.approved_by_tl_old_id, grant.approved_by_tl_new_id):
-        return False
-    if grant.approved_by_tl_old_id is None and _leads_team(user, grant.user.team_id):
-        return True
-    return grant.approved_by_tl_new_id is None and _leads_team(user, grant.case.fallmanager.team_id)
-
-
 @transaction.atomic
 def substitution_set(
     *,
@@ -93,7 +56,7 @@ def substitution_set(
 ) -> Substitution:
     """SUB-1: the TL of the absent FM's team names a substitute from her teams for a period."""
     today = clock.today(today)
-    if not _leads_team(acting_user, absent.team_id if absent else None):
+    if not leads_team(acting_user, absent.team_id if absent else None):
         raise NotPermitted(
             _("Nur die Teamleitung der abwesenden Fallmanager*in kann die Vertretung regeln (SUB-1).")
         )
@@ -104,7 +67,7 @@ def substitution_set(
             _("Eine Fallmanager*in kann sich nicht selbst vertreten."),
             fields={"substitute": [_("Bitte eine andere Person wählen.")]},
         )
-    if not _leads_team(acting_user, substitute.team_id):
+    if not leads_team(acting_user, substitute.team_id):
         raise InvalidInput(
             _("Die Vertretung muss einem Ihrer Teams angehören."),
             fields={"substitute": [_("Nicht in Ihren Teams.")]},
@@ -149,7 +112,7 @@ def substitution_end(
     sub = Substitution.objects.select_for_update().select_related("absent").filter(pk=substitution.pk).first()
     if sub is None:
         raise NotFound(_("Vertretung nicht gefunden."))
-    if not _leads_team(acting_user, sub.absent.team_id):
+    if not leads_team(acting_user, sub.absent.team_id):
         raise NotPermitted(
             _("Nur die Teamleitung der abwesenden Fallmanager*in kann die Vertretung regeln (SUB-1).")
         )
@@ -180,8 +143,8 @@ def staff_change_team(
     handed over first (SUB-3)."""
     if not (
         acting_user.has_role(Role.ADMIN)
-        or _leads_team(acting_user, staff.team_id)
-        or _leads_team(acting_user, team.pk)
+        or leads_team(acting_user, staff.team_id)
+        or leads_team(acting_user, team.pk)
     ):
         raise NotPermitted(_("Nur die Administration oder eine beteiligte Teamleitung kann das Team ändern."))
     staff = Staff.objects.select_for_update(of=("self",)).select_related("team").get(pk=staff.pk)
@@ -227,7 +190,7 @@ def case_transfer(
     on = on or today
     locked = lock_case(case, expected_version=expected_version)
     previous_fm = locked.fallmanager
-    if not _leads_team(acting_user, previous_fm.team_id):
+    if not leads_team(acting_user, previous_fm.team_id):
         raise NotPermitted(
             _("Nur die Teamleitung der bisherigen Fallmanager*in kann den Fall abgeben (SUB-3).")
         )
@@ -274,80 +237,3 @@ def case_transfer(
         },
     )
     return locked
-
-
-@transaction.atomic
-def continued_care_grant(
-    *,
-    case: Case,
-    previous_fm: Staff,
-    acting_user: Staff,
-    until: datetime.date,
-    today: datetime.date | None = None,
-) -> CaseGrant:
-    """SUB-3: one of the two TLs (of the previous FM, of the new FM) proposes that the previous FM keeps
-    reading the case until `until` (≤ 92 days). It takes effect only when the other TL approves
-    (`continued_care_approve`)."""
-    today = clock.today(today)
-    case = Case.objects.select_related("fallmanager").get(pk=case.pk)
-    tl_old = _leads_team(acting_user, previous_fm.team_id)
-    tl_new = _leads_team(acting_user, case.fallmanager.team_id)
-    if not (tl_old or tl_new):
-        raise NotPermitted(
-            _(
-                "Nur die Teamleitungen der bisherigen und der neuen Fallmanager*in können die Weiterbetreuung vereinbaren."
-            )
-        )
-    if (
-        previous_fm.pk == case.fallmanager_id
-        or not case.events.filter(name="transfer", payload__from_fallmanager=previous_fm.pk).exists()
-    ):
-        raise InvalidInput(
-            _("Weiterbetreuung gibt es nur für die bisherige Fallmanager*in nach einer Abgabe."),
-            fields={"previous_fm": [_("Nicht die bisherige Fallmanager*in dieses Falls.")]},
-        )
-    if case.state not in OPEN_STATES:
-        raise Conflict(_("Der Fall ist nicht mehr offen."), code="transition_not_allowed")
-    if until is None or until < today or until > today + datetime.timedelta(days=CONTINUED_CARE_MAX_DAYS):
-        raise InvalidInput(
-            _("Die Weiterbetreuung ist auf höchstens %(n)s Tage befristet.") % {"n": CONTINUED_CARE_MAX_DAYS},
-            fields={
-                "until": [_("Bitte ein Datum in den nächsten %(n)s Tagen.") % {"n": CONTINUED_CARE_MAX_DAYS}]
-            },
-        )
-    return CaseGrant.objects.create(
-        case=case,
-        user=previous_fm,
-        reason=GrantReason.CONTINUED_CARE,
-        starts_on=today,
-        expires_on=until,
-        granted_by=acting_user,
-        approved_by_tl_old=acting_user if tl_old else None,
-        approved_by_tl_new=acting_user if tl_new and not tl_old else None,
-    )
-
-
-@transaction.atomic
-def continued_care_approve(
-    *, grant: CaseGrant, acting_user: Staff, today: datetime.date | None = None
-) -> CaseGrant:
-    """The second TL agrees; from now on the previous FM reads the case until the grant expires."""
-    today = clock.today(today)
-    grant = CaseGrant.objects.select_for_update().select_related("case__fallmanager", "user").get(pk=grant.pk)
-    if grant.reason != GrantReason.CONTINUED_CARE or grant.revoked_on is not None or grant.active:
-        raise Conflict(_("Diese Vereinbarung wartet nicht auf Zustimmung."), code="transition_not_allowed")
-    if grant.expires_on < today:
-        raise Conflict(_("Der vereinbarte Zeitraum ist bereits abgelaufen."), code="transition_not_allowed")
-    if acting_user.pk in (grant.approved_by_tl_old_id, grant.approved_by_tl_new_id):
-        raise NotPermitted(
-            _("Die Zustimmung muss von der jeweils anderen Teamleitung kommen."), code="four_eyes"
-        )
-    if grant.approved_by_tl_old_id is None and _leads_team(acting_user, grant.user.team_id):
-        grant.approved_by_tl_old = acting_user
-    elif grant.approved_by_tl_new_id is None and _leads_team(acting_user, grant.case.fallmanager.team_id):
-        grant.approved_by_tl_new = acting_user
-    else:
-        raise NotPermitted(_("Sie sind nicht die andere beteiligte Teamleitung."))
-    grant.save(update_fields=["approved_by_tl_old", "approved_by_tl_new"])
-    grant_activate(grant)
-    return grant

@@ -13,7 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.services import grant_revoke
+from cases.access import (
+    continued_care_approve,
+    continued_care_grant,
+    continued_care_visible_to,
+    continued_care_waits_for,
+    grant_revoke,
+)
 from cases.selectors import case_get
 from catalog import clock
 from fallmanagement.errors import DomainError, add_domain_error
@@ -21,10 +27,6 @@ from org.choices import Role
 from org.forms import SubstitutionForm, TransferForm
 from org.substitutions import (
     case_transfer,
-    continued_care_approve,
-    continued_care_grant,
-    continued_care_visible_to,
-    continued_care_waits_for,
     substitution_end,
     substitution_set,
     substitutions_visible_to,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cases.models import Case, _is_case_fm
+from cases.access import is_case_fm
+from cases.models import Case
 from org.choices import Role
 
 # Roles that may read the FM's assessment and plan of a case in their scope; the pAp sees the referral
@@ -12,7 +13,7 @@ PLAN_READ_ROLES = (Role.FALLMANAGER, Role.TEAMLEITUNG)
 
 def can_write_plan(case: Case, user) -> bool:
     """The case's FM, or her substitute while the substitution runs (SUB-1)."""
-    return _is_case_fm(case, user)
+    return is_case_fm(case, user)
 
 
 def can_read_plan(case: Case, user) -> bool:
@@ -22,4 +23,4 @@ def can_read_plan(case: Case, user) -> bool:
 
 def can_see_sensitive(case: Case, user) -> bool:
     """DP-6: health findings and health needs only for the case's FM and her substitute."""
-    return _is_case_fm(case, user)
+    return is_case_fm(case, user)

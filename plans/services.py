@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from cases.choices import CaseState, NeedStatus
 from cases.models import Case, ClientNeed
 from cases.services import lock_case
@@ -777,12 +778,11 @@ def contact_create(
 
 def agreement_document(*, agreement, acting_user: Staff) -> bytes:
     """The agreement as a PDF for signature; an export of personal data, so it is logged (DP-4)."""
-    from audit.services import access_log_record
     from plans.pdf import agreement_pdf
     from plans.selectors import goals_for
 
     content = agreement_pdf(agreement=agreement, goals=list(goals_for(agreement.case)))
-    access_log_record(
+    audit.record(
         user=acting_user, action="case.export", obj=agreement.case, context={"document": "agreement_pdf"}
     )
     return content

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.services import access_log_record
+from audit import services as audit
 from cases.choices import CaseState
 from catalog import clock
 from fallmanagement.errors import DomainError, NotFound, NotPermitted, add_domain_error
@@ -319,7 +319,7 @@ def case_summary(request, pk):
     """A printable one-page story of the case: state, next deadline, needs, goals, agreement,
     services, contacts."""
     case = _case(request, pk, write=False)
-    access_log_record(user=request.user, action="case.summary.view", obj=case)
+    audit.record(user=request.user, action="case.summary.view", obj=case)
     today = clock.request_day(request)
     secs = case_sections.sections(case=case, user=request.user, today=today)
     ctx = {s["template"].rsplit("/", 1)[-1].removesuffix(".html"): s["context"] for s in secs}

@@ -36,12 +36,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import CaseState
 from cases.models import Case, CaseEvent
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, fallmanagers_with_caseload
 from catalog import periods
 from catalog.models import RejectionReason
 from org.choices import Role
 from org.models import Area, Staff, Team
-from org.selectors import fallmanagers_with_caseload
 from reporting.models import MonthlyReport, OutcomeRecord
 
 # Roles that may read the anonymous aggregate reports (API.md "Reports").

@@ -16,6 +16,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit import services as audit
+from audit.models import Capacity
 from catalog import clock
 from catalog.validators import parse_month
 from fallmanagement.errors import InvalidInput
@@ -270,11 +272,9 @@ def _log_list_read(user, cases: list, *, kind: str, today: datetime.date) -> Non
     capacity is the viewer's lead role: the list is limited to the teams she leads."""
     if not cases:
         return
-    from audit.models import Capacity
-    from audit.services import access_log_record_bulk
 
     capacity = Capacity.TEAMLEITUNG if user.role == "teamleitung" else Capacity.BEREICHSLEITUNG
-    access_log_record_bulk(
+    audit.record_bulk(
         user=user,
         action="case.list",
         objs=cases,

@@ -7,8 +7,8 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from cases.access import is_case_fm, is_case_tl
 from cases.choices import CaseState
-from cases.models import _is_case_fm, _is_case_tl
 from org.choices import Role
 from reviews import selectors, services
 from reviews.views import review_item_context
@@ -19,7 +19,7 @@ def sections(*, case, user, today: datetime.date) -> list[dict]:
         return []
     if case.state not in (CaseState.ACTIVE, CaseState.CLOSED):
         return []
-    is_fm, is_tl = _is_case_fm(case, user), _is_case_tl(case, user)
+    is_fm, is_tl = is_case_fm(case, user), is_case_tl(case, user)
     # One query: the rows the daily job created. Only a row still missing (the job has not run for this
     # case yet) is created here, then read again. The rows stay on `case` for the page's review status.
     reviews = selectors.case_reviews_all(case=case)

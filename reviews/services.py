@@ -23,8 +23,9 @@ from django.template.loader import get_template
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from cases.access import is_case_fm, is_case_tl
 from cases.choices import OPEN_STATES, CaseState
-from cases.models import Case, Client, _is_case_fm, _is_case_tl
+from cases.models import Case, Client
 from catalog import clock, periods
 from catalog.models import ACCESS_KEY_GROUPS
 from catalog.validators import parse_month, previous_month, require_date, require_text
@@ -95,7 +96,7 @@ def review_document(
     24/30 months with "continue" for her approval (REV-3); at 36 months "continue" is refused (REV-4)."""
     today = clock.today(today)
     locked = _lock_review(review)
-    if not _is_case_fm(locked.case, acting_user):
+    if not is_case_fm(locked.case, acting_user):
         raise NotPermitted(
             _("Nur die zuständige Fallmanager*in dokumentiert die Fortführungsprüfung (REV-1).")
         )
@@ -151,7 +152,7 @@ def review_document(
 
 
 def _check_teamleitung(review: Review, acting_user: Staff) -> None:
-    if not _is_case_tl(review.case, acting_user):
+    if not is_case_tl(review.case, acting_user):
         raise NotPermitted(_("Nur die Teamleitung der Fallmanager*in entscheidet hier (REV-2, REV-3)."))
 
 
@@ -798,7 +799,7 @@ def daily_jobs_run(*, on: datetime.date, send_digests: bool = True, full: bool =
     counts, reviews_at = _reviews_and_reminders_create(on=on, full=full)
     counts["digests"] = reminder_digests_send(on=on) if send_digests else 0
     # Explicit grants (continued care, case conferences) end with their period (DP-1, SUB-3).
-    from audit.services import grants_expire
+    from cases.access import grants_expire
 
     counts["grants_expired"] = grants_expire(on=on)
     DailyJobRun.objects.create(

@@ -13,8 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.models import _is_case_fm, _is_case_tl
-from cases.selectors import clients_visible_to, scope_memo
+from cases.access import is_case_fm, is_case_tl, scope_memo
+from cases.selectors import clients_visible_to
 from catalog import clock
 from fallmanagement.errors import DomainError
 from org.choices import Role
@@ -41,9 +41,9 @@ FORM_LABELS = {
 def review_item_context(*, review, user, today, can_document=None, can_decide=None) -> dict:
     """What `reviews/_review_item.html` needs; permission flags computed unless the caller knows them."""
     if can_document is None:
-        can_document = review.state == "due" and _is_case_fm(review.case, user)
+        can_document = review.state == "due" and is_case_fm(review.case, user)
     if can_decide is None:
-        can_decide = review.waits_for_teamleitung and _is_case_tl(review.case, user)
+        can_decide = review.waits_for_teamleitung and is_case_tl(review.case, user)
     return {
         "review": review,
         "today": today,

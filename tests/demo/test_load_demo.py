@@ -14,9 +14,9 @@ from django.test import override_settings
 from cases.choices import CaseState
 from cases.demo import DEMO_PASSWORD
 from cases.models import Case, CaseEvent, Client, ClientNeed, Household
+from cases.selectors import fallmanagers_with_caseload
 from org.choices import Role
 from org.models import Area, Site, Staff, Team
-from org.selectors import fallmanagers_with_caseload
 from reporting.models import OutcomeRecord
 from tests.conftest import TODAY, ensure_reference_data
 

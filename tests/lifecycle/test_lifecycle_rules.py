@@ -7,10 +7,10 @@ import pytest
 from cases.choices import CaseState
 from cases.models import Case, CaseEvent
 from cases.permissions import transition_blockers
+from cases.selectors import staff_caseload
 from cases.services import case_close, case_import
 from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
 from intake import services as intake
-from org.selectors import staff_caseload
 from reporting.models import OutcomeRecord
 from tests.conftest import ACCESS_NEEDS, give_needs
 from tests.factories import CaseFactory, ClientFactory, StaffFactory

@@ -2,7 +2,7 @@
 
 import pytest
 
-from audit.services import access_log_record
+from audit.services import record as access_log_record
 from tests.factories import CaseFactory
 
 

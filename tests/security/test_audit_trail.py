@@ -4,7 +4,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from audit.models import AccessLog, CaseHistory, ClientHistory, ClientNeedHistory, HouseholdHistory
-from audit.services import access_log_record, access_log_record_bulk
+from audit.services import record as access_log_record
+from audit.services import record_bulk as access_log_record_bulk
 from cases.models import Case, Client
 from tests.factories import CaseFactory, ClientFactory
 

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from audit.services import case_conference_grant
+from cases.access import case_conference_grant
 from cases.choices import CaseState
 from cases.selectors import case_get, cases_visible_to
 from org.substitutions import substitution_set

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.db import connection
 
-from audit.selectors import extra_case_grants_q
-from audit.services import case_conference_grant
+from cases.access import case_conference_grant
+from cases.access import granted_cases_q as extra_case_grants_q
 from cases.models import Case, Client, Household
 from cases.selectors import cases_visible_to
 from org.choices import Role

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AccessLog, CaseHistory, ClientHistory, PurgeRun
-from audit.services import purge_confirm, purge_prepare
 from cases.models import Case, Client
 from fallmanagement.errors import NotPermitted
+from jobs.retention import purge_confirm, purge_prepare
 from org.choices import Role
 from reporting.models import OutcomeRecord
 from tests.conftest import TODAY

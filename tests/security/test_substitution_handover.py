@@ -6,18 +6,15 @@ import datetime
 import pytest
 from guardian.shortcuts import get_users_with_perms
 
-from audit.models import CaseGrant
-from audit.selectors import extra_case_grants_q
-from audit.services import case_conference_grant, grants_expire
-from cases.models import Case, CaseEvent
+from cases.access import case_conference_grant, continued_care_approve, continued_care_grant, grants_expire
+from cases.access import granted_cases_q as extra_case_grants_q
+from cases.models import Case, CaseEvent, CaseGrant
 from cases.selectors import case_get, cases_visible_to
 from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
 from org.choices import Role
 from org.models import Substitution
 from org.substitutions import (
     case_transfer,
-    continued_care_approve,
-    continued_care_grant,
     staff_change_team,
     substitution_end,
     substitution_set,
@@ -139,7 +136,7 @@ def test_sub1_substitute_may_fire_transitions_only_during_period(tl, fm, fm2, ca
     # DOMAIN SUB-1: "works those cases" — the FSM permission honours the substitution (today = real date).
     from django.utils import timezone
 
-    from cases.models import _is_case_fm
+    from cases.access import is_case_fm as _is_case_fm
 
     today = timezone.localdate()
     assert _is_case_fm(case_of_fm, fm2) is False

@@ -6,10 +6,9 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.selectors import purge_candidates, retention_cutoff
-from audit.services import purge_prepare
-from catalog import clock
+from catalog import clock, periods
 from fallmanagement.errors import DomainError
+from jobs.retention import purge_candidates, purge_prepare
 from org.choices import Role
 
 
@@ -28,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, prepared_by=None, today=None, **options):
         today = clock.today(today)
         candidates = list(purge_candidates(today=today).values_list("pk", "last_ended_on"))
-        self.stdout.write(f"Stichtag: {retention_cutoff(today):%d.%m.%Y} – fällig: {len(candidates)}")
+        self.stdout.write(f"Stichtag: {periods.retention_cutoff(today):%d.%m.%Y} – fällig: {len(candidates)}")
         for pk, ended in candidates:
             self.stdout.write(f"  Kund*in {pk}: letzter Fall beendet am {ended:%d.%m.%Y}")
         if dry_run:
