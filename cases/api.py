@@ -1,5 +1,5 @@
 """JSON API for clients and cases (API.md "Clients" and "Cases"). Thin: serializers check the shape,
-`cases.services` / `intake.services` enforce the rules, `cases.selectors` scope every read (DP-1)."""
+`cases.services` enforce the rules, `cases.selectors` scope every read (DP-1)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,12 @@ from rest_framework.response import Response
 from audit import services as audit
 from audit.models import Capacity
 from cases import serializers as s
-from cases import services
+from cases import services, transitions
 from cases.choices import CaseState, NeedStatus
 from cases.models import Case, Client, ClientNeed
 from cases.selectors import case_get, cases_visible_to, client_get, clients_visible_to
 from catalog import clock
 from fallmanagement.errors import InvalidInput, NotFound
-from intake import services as intake
 from org.api import parse_id, role_permission
 from org.choices import Role
 from org.models import Site, Staff
@@ -254,7 +253,7 @@ class CaseListCreate(GenericAPIView):
             raise InvalidInput(_("Unbekannte Kund*in."), fields={"client": [_("Unbekannte Kund*in.")]})
         fallmanager = Staff.objects.filter(pk=data["fallmanager"]).first()
         decision = data["individual_decision"]
-        case = intake.case_refer(
+        case = services.case_refer(
             acting_user=request.user,
             client=client,
             fallmanager=fallmanager,
@@ -339,42 +338,6 @@ def _expected_version(request, body_version: int | None) -> int | None:
     return int(match.group(1))
 
 
-def _handover_pap(pk: int | None):
-    return Staff.objects.filter(pk=pk).first() if pk is not None else None
-
-
-def _run(name: str, *, case: Case, user, data: dict, on: datetime.date, version: int | None) -> Case:
-    common = {"case": case, "acting_user": user, "on": data["date"], "today": on, "expected_version": version}
-    if name == "start_clearing":
-        return intake.case_start_clearing(**common)
-    if name == "admit":
-        return intake.case_admit(**common)
-    if name == "reject":
-        return intake.case_reject(
-            **common, reason_code=data["reason_code"], justification=data["justification"]
-        )
-    if name == "return_to_pap":
-        return intake.case_return_to_pap(**common, justification=data["justification"])
-    if name == "forward":
-        return intake.case_forward(
-            **common, to=data["to"], justification=data["justification"], detail=data["detail"]
-        )
-    if name == "dispute":
-        return intake.case_dispute(**common, comment=data["comment"])
-    if name == "decide_dispute":
-        return intake.case_decide_dispute(**common, admit=data["admit"], comment=data["comment"])
-    if name == "close":
-        return services.case_close(
-            **common,
-            exit_reason_code=data["exit_reason"],
-            handover_talk_on=data["handover_talk_on"],
-            handover_pap=_handover_pap(data["handover_pap"]),
-            outcome=dict(data["outcome"]),
-            justification=data["justification"],
-        )
-    raise _not_found()  # pragma: no cover - names are checked by the caller
-
-
 class CaseTransition(GenericAPIView):
     """Fire a transition of the case's state machine. The body may carry the `version` the caller saw
     (or the header `If-Match`); a stale version is `409 concurrent_update`."""
@@ -390,7 +353,15 @@ class CaseTransition(GenericAPIView):
         data = s.validated(s.TRANSITION_SERIALIZERS[name], request.data)
         version = _expected_version(request, data["version"])
         on = clock.request_day()
-        done = _run(name, case=case, user=request.user, data=data, on=on, version=version)
+        step = transitions.BY_NAME[name]
+        done = step.service(
+            case=case,
+            acting_user=request.user,
+            on=data["date"],
+            today=on,
+            expected_version=version,
+            **s.TRANSITION_SERIALIZERS[name].service_kwargs(data),
+        )
         return Response(_detail(request, case_get(request.user, done.pk, today=on) or done))
 
 

@@ -1,7 +1,7 @@
 """Demo data: a believable "Jobcenter Region Musterstadt" for demos and manual testing.
 
 Used by `manage.py load_demo`. Organisation, staff, clients, households and needs are bulk-created
-(fast); every case runs its lifecycle through the services (`intake.services.case_refer`, …,
+(fast); every case runs its lifecycle through the services (`cases.services.case_refer`, …,
 `cases.services.case_close`) with explicit past dates, so events, history and outcome records are
 consistent. Cases admitted before the system's go-live (`GO_LIVE_MONTHS` ago) are taken over with
 `cases.services.case_import`, as a real jobcenter would do when it migrates from a legacy system.
@@ -605,8 +605,8 @@ class DemoBuilder:
         return self.tl_of_team[self.team_index[fm.team_id]]
 
     def _run_episode(self, plan: ClientPlan, ep: Episode) -> None:
+        from cases import services as intake
         from cases.services import case_import
-        from intake import services as intake
 
         rng, today, fm, pap = self.rng, self.today, plan.fm, plan.pap
         if ep.path == "import":

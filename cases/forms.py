@@ -8,6 +8,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.selectors import case_outcome_prefill
 from catalog import clock
 from catalog.models import ExitReason
 from catalog.validators import MAX_TEXT
@@ -59,6 +60,9 @@ class TransitionForm(forms.Form):
         ),
     )
 
+    # Service error field → form field (e.g. `outcome.needs_reduced` → `needs_reduced`).
+    field_map: dict[str, str] = {}
+
     def __init__(self, *args, case=None, today: datetime.date | None = None, **kwargs):
         self.case = case
         self.today = today
@@ -85,6 +89,13 @@ def exit_reason_choices(today: datetime.date):
 class CloseForm(TransitionForm):
     """EXIT-1/2/3: exit reason, handover talk with the taking-over pAp, prefilled Wirkungsanalyse."""
 
+    field_map = {
+        "outcome.medical_service_involved": "medical_service_involved",
+        "outcome.health_need": "health_need",
+        "outcome.needs_reduced": "needs_reduced",
+        "outcome.social_participation_progress": "social_participation_progress",
+    }
+
     exit_reason = forms.ChoiceField(
         label=_("Beendigungsgrund"),
         help_text=_("Integrationsgründe sind mit [Integration] gekennzeichnet (EXIT-2)."),
@@ -108,16 +119,19 @@ class CloseForm(TransitionForm):
     )
     social_participation_progress = yes_no_field(_("Fortschritt bei der sozialen Teilhabe"))
 
-    def __init__(self, *args, prefill: dict | None = None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        prefill = (
+            case_outcome_prefill(case=self.case) if self.case is not None and not self.is_bound else None
+        )
         self.fields["exit_reason"].choices = exit_reason_choices(clock.today(self.today))
         if self.case is not None:
             self.fields["handover_pap"].queryset = Staff.objects.filter(
                 role=Role.PAP, is_active=True, team__site_id=self.case.client.site_id
             ).order_by("last_name", "first_name")
         if prefill and not self.is_bound:
-            self.initial.setdefault("health_need", "1" if prefill.get("health_need") else "0")
-            self.initial.setdefault("needs_reduced", prefill.get("needs_reduced", 0))
+            self.initial.setdefault("health_need", "1" if prefill.health_need else "0")
+            self.initial.setdefault("needs_reduced", prefill.needs_reduced)
             self.initial.setdefault("medical_service_involved", "0")
             self.initial.setdefault("social_participation_progress", "0")
             if self.case is not None and self.case.referred_by_id:
@@ -138,11 +152,3 @@ class CloseForm(TransitionForm):
                 "social_participation_progress": data["social_participation_progress"],
             },
         }
-
-
-CLOSE_FIELD_MAP = {
-    "outcome.medical_service_involved": "medical_service_involved",
-    "outcome.health_need": "health_need",
-    "outcome.needs_reduced": "needs_reduced",
-    "outcome.social_participation_progress": "social_participation_progress",
-}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from cases import access
-from cases.choices import OPEN_STATES, CaseState
+from cases.choices import OPEN_STATES, CaseState, NeedStatus
 from cases.models import Case, CaseEvent, Client
 from catalog import clock, periods
 from org.choices import Role
@@ -164,3 +164,34 @@ def fallmanagers_with_caseload(*, queryset=None):
         counted=Count("fm_cases", filter=Q(fm_cases__state=CaseState.ACTIVE)),
         in_clearing=Count("fm_cases", filter=Q(fm_cases__state=CaseState.CLEARING)),
     ).select_related("team", "team__site")
+
+
+# --- the Wirkungsanalyse prefill (EXIT-3) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomePrefill:
+    """What the Wirkungsanalyse form shows prefilled, so the FM confirms rather than types (EXIT-3)."""
+
+    needs_at_start: int
+    needs_reduced: int
+    health_need: bool
+
+
+def case_outcome_prefill(*, case: Case) -> OutcomePrefill:
+    """Needs identified by admission, needs reduced or resolved since, and whether a health need exists."""
+    needs = list(case.client.needs.select_related("need"))
+    start = case.admitted_on
+    at_start = [n for n in needs if start is None or n.identified_on <= start]
+    reduced = [
+        n
+        for n in needs
+        if n.status != NeedStatus.OPEN
+        and n.status_changed_on
+        and (start is None or n.status_changed_on >= start)
+    ]
+    return OutcomePrefill(
+        needs_at_start=len(at_start),
+        needs_reduced=len(reduced),
+        health_need=any(n.need.is_sensitive for n in needs),
+    )

@@ -13,8 +13,10 @@ from rest_framework import serializers
 
 from cases.choices import CaseState, HandoverKind, NeedStatus
 from cases.models import Case, Client
+from cases.transitions import check_columns
 from catalog.validators import MAX_TEXT
 from fallmanagement.errors import InvalidInput
+from org.models import Staff
 from reviews.selectors import case_review_status
 
 MAX_ID = 2**63 - 1
@@ -248,27 +250,9 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, case: Case) -> list[str]:
-        from cases.permissions import transition_blockers
+        from cases.transitions import allowed_names
 
-        user = self.context["user"]
-        allowed = []
-        for api_name, methods in TRANSITION_METHODS.items():
-            if any(not transition_blockers(case, method, user) for method in methods):
-                allowed.append(api_name)
-        return allowed
-
-
-# API transition name → the Case transition method(s) behind it.
-TRANSITION_METHODS: dict[str, tuple[str, ...]] = {
-    "start_clearing": ("start_clearing",),
-    "admit": ("admit",),
-    "reject": ("reject",),
-    "return_to_pap": ("return_to_pap",),
-    "forward": ("forward",),
-    "dispute": ("dispute",),
-    "decide_dispute": ("decide_dispute_admit", "decide_dispute_reject"),
-    "close": ("close",),
-}
+        return allowed_names(case, self.context["user"])
 
 
 class IndividualDecisionSerializer(serializers.Serializer):
@@ -311,6 +295,11 @@ class TransitionSerializer(serializers.Serializer):
     date = StrictDateField(required=False, allow_null=True, default=None)
     version = IdField(required=False, allow_null=True, default=None, max_value=2**31 - 1)
 
+    @classmethod
+    def service_kwargs(cls, data: dict) -> dict:
+        """The step's own keywords for its service (`cases.transitions`): the body without date/version."""
+        return {k: v for k, v in data.items() if k not in ("date", "version")}
+
 
 class RejectSerializer(TransitionSerializer):
     reason_code = serializers.CharField(max_length=20)
@@ -352,7 +341,19 @@ class CloseSerializer(TransitionSerializer):
     outcome = OutcomeSerializer()
     justification = text_field()
 
+    @classmethod
+    def service_kwargs(cls, data: dict) -> dict:
+        pap = data["handover_pap"]
+        return {
+            "exit_reason_code": data["exit_reason"],
+            "handover_talk_on": data["handover_talk_on"],
+            "handover_pap": Staff.objects.filter(pk=pap).first() if pap is not None else None,
+            "outcome": dict(data["outcome"]),
+            "justification": data["justification"],
+        }
 
+
+# The API's column of the transition table (cases.transitions): the body of each step.
 TRANSITION_SERIALIZERS: dict[str, type[TransitionSerializer]] = {
     "start_clearing": TransitionSerializer,
     "admit": TransitionSerializer,
@@ -363,3 +364,4 @@ TRANSITION_SERIALIZERS: dict[str, type[TransitionSerializer]] = {
     "decide_dispute": DecideDisputeSerializer,
     "close": CloseSerializer,
 }
+check_columns("API serializers", TRANSITION_SERIALIZERS)

@@ -9,7 +9,6 @@ import datetime
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -29,16 +28,14 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from audit import services as audit
-from cases import services as case_services
+from cases import transitions
 from cases.access import scope_memo
 from cases.choices import CaseState, HandoverKind
-from cases.forms import CLOSE_FIELD_MAP, CloseForm
-from cases.permissions import transition_blockers
+from cases.forms import CloseForm, TransitionForm
 from cases.selectors import case_get, case_history
 from catalog import clock
 from fallmanagement.errors import DomainError, add_domain_error
 from intake import forms as intake_forms
-from intake import services as intake_services
 from org.choices import Role
 
 # Apps that may contribute `home_sections.py` / `case_sections.py` (docs/architecture.md). Sections are
@@ -119,121 +116,27 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # --- transitions -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CaseAction:
-    """One transition as the UI offers it: who plausibly does it, its form and its service."""
-
-    name: str
-    label: str
-    method: str  # the fsm method whose blockers explain why it is not possible now
-    roles: tuple[str, ...]
-    form_class: type
-    run: Callable[..., object]
-    success: str
-    confirm: str = ""
-    field_map: dict[str, str] = field(default_factory=dict)
-    form_kwargs: Callable[..., dict] = lambda case: {}  # noqa: E731
-
-
-def _close_kwargs(case) -> dict:
-    return {"prefill": case_services.case_outcome_prefill(case=case)}
-
-
-_FM = (Role.FALLMANAGER,)
-
-ACTIONS: list[CaseAction] = [
-    CaseAction(
-        "start_clearing",
-        gettext_lazy("Clearing beginnen"),
-        "start_clearing",
-        _FM,
-        intake_forms.StartClearingForm,
-        intake_services.case_start_clearing,
-        gettext_lazy("Die Clearingphase wurde begonnen."),
-    ),
-    CaseAction(
-        "admit",
-        gettext_lazy("Übernehmen"),
-        "admit",
-        _FM,
-        intake_forms.AdmitForm,
-        intake_services.case_admit,
-        gettext_lazy("Der Fall wurde ins Fallmanagement übernommen."),
-    ),
-    CaseAction(
-        "reject",
-        gettext_lazy("Ablehnen"),
-        "reject",
-        _FM,
-        intake_forms.RejectForm,
-        intake_services.case_reject,
-        gettext_lazy("Die Zuweisung wurde abgelehnt. Die pAp sieht das Ergebnis."),
-        confirm=gettext_lazy(
-            "Zuweisung wirklich ablehnen? Dieser Schritt kann nicht rückgängig gemacht werden."
-        ),
-    ),
-    CaseAction(
-        "return_to_pap",
-        gettext_lazy("An pAp zurückgeben"),
-        "return_to_pap",
-        _FM,
-        intake_forms.ReturnForm,
-        intake_services.case_return_to_pap,
-        gettext_lazy("Der Fall wurde an die pAp zurückgegeben."),
-        confirm=gettext_lazy("Fall wirklich an die pAp zurückgeben?"),
-    ),
-    CaseAction(
-        "forward",
-        gettext_lazy("Weiterleiten"),
-        "forward",
-        _FM,
-        intake_forms.ForwardForm,
-        intake_services.case_forward,
-        gettext_lazy("Der Fall wurde weitergeleitet."),
-        confirm=gettext_lazy("Fall wirklich weiterleiten?"),
-    ),
-    CaseAction(
-        "dispute",
-        gettext_lazy("Widerspruch einlegen"),
-        "dispute",
-        (Role.PAP,),
-        intake_forms.DisputeForm,
-        intake_services.case_dispute,
-        gettext_lazy("Der Widerspruch wurde eingelegt; die Teamleitung entscheidet."),
-    ),
-    CaseAction(
-        "decide_dispute",
-        gettext_lazy("Über Widerspruch entscheiden"),
-        "decide_dispute_admit",
-        (Role.TEAMLEITUNG,),
-        intake_forms.DecideDisputeForm,
-        intake_services.case_decide_dispute,
-        gettext_lazy("Über den Widerspruch wurde entschieden."),
-        confirm=gettext_lazy("Entscheidung wirklich speichern? Sie ist endgültig."),
-    ),
-    CaseAction(
-        "close",
-        gettext_lazy("Fall beenden"),
-        "close",
-        _FM,
-        CloseForm,
-        case_services.case_close,
-        gettext_lazy("Der Fall wurde beendet und die Wirkungsanalyse erfasst."),
-        confirm=gettext_lazy("Fall wirklich beenden? Dieser Schritt kann nicht rückgängig gemacht werden."),
-        field_map=CLOSE_FIELD_MAP,
-        form_kwargs=_close_kwargs,
-    ),
-]
-ACTIONS_BY_NAME = {a.name: a for a in ACTIONS}
+# The UI's column of the transition table: the form of each step (cases.transitions).
+FORMS: dict[str, type[TransitionForm]] = {
+    "start_clearing": intake_forms.StartClearingForm,
+    "admit": intake_forms.AdmitForm,
+    "reject": intake_forms.RejectForm,
+    "return_to_pap": intake_forms.ReturnForm,
+    "forward": intake_forms.ForwardForm,
+    "dispute": intake_forms.DisputeForm,
+    "decide_dispute": intake_forms.DecideDisputeForm,
+    "close": CloseForm,
+}
+transitions.check_columns("UI forms", FORMS)
 
 
 def actions_for(case, user) -> tuple[list[dict], list[dict]]:
     """(allowed now, not possible with the reason) — only actions the viewer's role plausibly does."""
     allowed, blocked = [], []
-    for action in ACTIONS:
+    for action in transitions.TRANSITIONS:
         if user.role not in action.roles:
             continue
-        blockers = transition_blockers(case, action.method, user)
+        blockers = action.blockers(case, user)
         entry = {"action": action, "url": reverse("case-action", args=[case.pk, action.name])}
         if blockers:
             entry["reason"] = " ".join(b.message for b in blockers)
@@ -255,7 +158,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    action = ACTIONS_BY_NAME.get(name)
+    action = transitions.BY_NAME.get(name)
     if action is None:
         raise Http404
     today = clock.request_day(request)
@@ -265,16 +168,17 @@ def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         raise Http404
     if user.role not in action.roles:
         raise PermissionDenied
-    form_kwargs = {"case": case, "today": today, **action.form_kwargs(case)}
-    blockers = transition_blockers(case, action.method, user)
+    form_class = FORMS[action.name]
+    form_kwargs = {"case": case, "today": today}
+    blockers = action.blockers(case, user)
     status = 200
     if request.method == "POST":
-        form = action.form_class(request.POST, **form_kwargs)
+        form = form_class(request.POST, **form_kwargs)
         if form.is_valid():
             try:
-                action.run(case=case, acting_user=user, **form.service_kwargs())
+                action.service(case=case, acting_user=user, **form.service_kwargs())
             except DomainError as err:
-                add_domain_error(form, err, action.field_map)
+                add_domain_error(form, err, form.field_map)
                 status = err.status if err.status in (400, 403, 409) else 400
             else:
                 messages.success(request, str(action.success))
@@ -285,7 +189,7 @@ def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         else:
             status = 400
     else:
-        form = action.form_class(**form_kwargs)
+        form = form_class(**form_kwargs)
         if blockers:
             status = 403 if blockers[0].kind == "permission" else 409
     context = {

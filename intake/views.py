@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,8 +19,8 @@ from audit import services as audit
 from cases.choices import OPEN_STATES, CaseState
 from cases.models import Case
 from cases.selectors import cases_visible_to, client_get, clients_visible_to
+from cases.services import access_check, case_refer
 from cases.services import client_create as client_create_service
-from cases.services import client_update
 from catalog import clock
 from fallmanagement.errors import DomainError, add_domain_error
 from intake.forms import (
@@ -32,7 +31,6 @@ from intake.forms import (
     ReferralForm,
     need_groups,
 )
-from intake.services import access_check, case_refer
 from org.choices import Role
 
 MAX_NEED_CODES = 100
@@ -165,32 +163,20 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    if (
-                        data["integration_expected_within_12_months"]
-                        != client.integration_expected_within_12_months
-                    ):
-                        client_update(
-                            client=client,
-                            acting_user=user,
-                            today=today,
-                            integration_expected_within_12_months=data[
-                                "integration_expected_within_12_months"
-                            ],
-                        )
-                    case = case_refer(
-                        acting_user=user,
-                        client=client,
-                        fallmanager=data["fallmanager"],
-                        reasons=data["reasons"],
-                        expected_progress=data["expected_progress"],
-                        handover_talk_on=data["handover_talk_on"],
-                        handover_kind=data["handover_kind"],
-                        referred_on=data["referred_on"],
-                        individual_decision=form.individual_decision(),
-                        needs=data["needs"],
-                        today=today,
-                    )
+                case = case_refer(
+                    acting_user=user,
+                    client=client,
+                    fallmanager=data["fallmanager"],
+                    reasons=data["reasons"],
+                    expected_progress=data["expected_progress"],
+                    handover_talk_on=data["handover_talk_on"],
+                    handover_kind=data["handover_kind"],
+                    referred_on=data["referred_on"],
+                    individual_decision=form.individual_decision(),
+                    needs=data["needs"],
+                    integration_expected_within_12_months=data["integration_expected_within_12_months"],
+                    today=today,
+                )
             except DomainError as err:
                 add_domain_error(form, err, REFERRAL_FIELD_MAP)
                 status = _status(err)

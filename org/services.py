@@ -172,3 +172,11 @@ def staff_create(
     if role == Role.BEREICHSLEITUNG and team is not None:
         team.site.area.leads.add(staff)
     return staff
+
+
+def require_active_fm(person, field: str) -> None:
+    """The chosen person must be an active Fallmanager*in (substitution, transfer)."""
+    if person is None or person.role != Role.FALLMANAGER or not person.is_active:
+        raise InvalidInput(
+            _("Bitte eine aktive Fallmanager*in wählen."), fields={field: [_("Keine aktive Fallmanager*in.")]}
+        )

@@ -1,5 +1,5 @@
-"""Substitution and handover (DOMAIN SUB-1..3): who works a case while its FM is away, a team change
-within the site, and the transfer of a case to an FM of another site with optional continued care."""
+"""Substitution (DOMAIN SUB-1): who works a case while its FM is away. The team change and the transfer of
+cases (SUB-2, SUB-3) are `cases.services.handover`, continued care is `cases.access`."""
 
 from __future__ import annotations
 
@@ -9,23 +9,14 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.choices import OPEN_STATES
-from cases.models import Case
-from cases.services import record_event
 from catalog import clock
 from fallmanagement.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from org.choices import Role
-from org.models import Staff, Substitution, Team
+from org.models import Staff, Substitution
 from org.selectors import leads_team
+from org.services import require_active_fm
 
 MAX_SUBSTITUTION_DAYS = 366
-
-
-def _require_active_fm(person, field: str) -> None:
-    if person is None or person.role != Role.FALLMANAGER or not person.is_active:
-        raise InvalidInput(
-            _("Bitte eine aktive Fallmanager*in wählen."), fields={field: [_("Keine aktive Fallmanager*in.")]}
-        )
 
 
 # --- SUB-1 substitution ----------------------------------------------------------------------------------
@@ -60,8 +51,8 @@ def substitution_set(
         raise NotPermitted(
             _("Nur die Teamleitung der abwesenden Fallmanager*in kann die Vertretung regeln (SUB-1).")
         )
-    _require_active_fm(absent, "absent")
-    _require_active_fm(substitute, "substitute")
+    require_active_fm(absent, "absent")
+    require_active_fm(substitute, "substitute")
     if substitute.pk == absent.pk:
         raise InvalidInput(
             _("Eine Fallmanager*in kann sich nicht selbst vertreten."),
@@ -129,111 +120,3 @@ def substitution_end(
     sub.ends_on = on
     sub.save(update_fields=["ends_on"])
     return sub
-
-
-# --- SUB-2 team change at the same site ----------------------------------------------------------------
-
-
-@transaction.atomic
-def staff_change_team(
-    *, acting_user: Staff, staff: Staff, team: Team, today: datetime.date | None = None
-) -> Staff:
-    """SUB-2: an FM moves to another team at the same site and keeps her cases (the new team's TL sees
-    them from now on). A move to another site is refused while she still has open cases: they are
-    handed over first (SUB-3)."""
-    if not (
-        acting_user.has_role(Role.ADMIN)
-        or leads_team(acting_user, staff.team_id)
-        or leads_team(acting_user, team.pk)
-    ):
-        raise NotPermitted(_("Nur die Administration oder eine beteiligte Teamleitung kann das Team ändern."))
-    staff = Staff.objects.select_for_update(of=("self",)).select_related("team").get(pk=staff.pk)
-    if staff.team_id == team.pk:
-        return staff
-    same_site = staff.team is not None and staff.team.site_id == team.site_id
-    if not same_site and staff.role == Role.FALLMANAGER:
-        open_cases = Case.objects.filter(fallmanager=staff, state__in=OPEN_STATES).count()
-        if open_cases:
-            raise Conflict(
-                _(
-                    "Wechsel an einen anderen Standort: Bitte zuerst die %(n)s offenen Fälle an "
-                    "Fallmanager*innen des bisherigen Standorts abgeben (SUB-3)."
-                )
-                % {"n": open_cases},
-                code="open_cases_at_site",
-            )
-    staff.team = team
-    staff.save(update_fields=["team"])
-    return staff
-
-
-# --- SUB-3 transfer and continued care ----------------------------------------------------------------
-
-
-@transaction.atomic
-def case_transfer(
-    *,
-    case: Case,
-    acting_user: Staff,
-    to_fallmanager: Staff,
-    on: datetime.date | None = None,
-    three_way_talk: bool = False,
-    today: datetime.date | None = None,
-    expected_version: int | None = None,
-) -> Case:
-    """SUB-3 (Fallabgabe): the TL of the current FM's team hands an open case to another FM; if that FM
-    works at another site, the client's site moves with it. The previous FM loses access at once —
-    unless both TLs agree to a time-boxed continued care (`continued_care_grant`)."""
-    from cases.services import lock_case
-
-    today = clock.today(today)
-    on = on or today
-    locked = lock_case(case, expected_version=expected_version)
-    previous_fm = locked.fallmanager
-    if not leads_team(acting_user, previous_fm.team_id):
-        raise NotPermitted(
-            _("Nur die Teamleitung der bisherigen Fallmanager*in kann den Fall abgeben (SUB-3).")
-        )
-    if locked.state not in OPEN_STATES:
-        raise Conflict(_("Nur offene Fälle können abgegeben werden."), code="transition_not_allowed")
-    _require_active_fm(to_fallmanager, "to_fallmanager")
-    if to_fallmanager.pk == previous_fm.pk:
-        raise InvalidInput(
-            _("Der Fall liegt bereits bei dieser Fallmanager*in."),
-            fields={"to_fallmanager": [_("Bitte eine andere Person wählen.")]},
-        )
-    if to_fallmanager.team_id is None:
-        raise InvalidInput(
-            _("Die Fallmanager*in gehört keinem Team an."), fields={"to_fallmanager": [_("Kein Team.")]}
-        )
-    if on > today:
-        raise InvalidInput(
-            _("Das Datum der Abgabe darf nicht in der Zukunft liegen."), fields={"on": [_("In der Zukunft.")]}
-        )
-    to_site_id = Team.objects.values_list("site_id", flat=True).get(pk=to_fallmanager.team_id)
-    from_site_id = locked.client.site_id
-    locked.fallmanager = to_fallmanager
-    locked.version += 1
-    locked.save(update_fields=["fallmanager", "version", "updated_at"])
-    if to_site_id != from_site_id:
-        from cases.services import client_update
-        from org.models import Site
-
-        client_update(
-            client=locked.client, acting_user=acting_user, site=Site.objects.get(pk=to_site_id), today=today
-        )
-    record_event(
-        case=locked,
-        name="transfer",
-        from_state=locked.state,
-        actor=acting_user,
-        on=on,
-        payload={
-            "from_fallmanager": previous_fm.pk,
-            "to_fallmanager": to_fallmanager.pk,
-            "from_site": from_site_id,
-            "to_site": to_site_id,
-            "three_way_talk": bool(three_way_talk),
-        },
-    )
-    return locked

@@ -21,12 +21,12 @@ from cases.access import (
     grant_revoke,
 )
 from cases.selectors import case_get
+from cases.services import case_transfer
 from catalog import clock
 from fallmanagement.errors import DomainError, add_domain_error
 from org.choices import Role
 from org.forms import SubstitutionForm, TransferForm
 from org.substitutions import (
-    case_transfer,
     substitution_end,
     substitution_set,
     substitutions_visible_to,

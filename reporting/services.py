@@ -39,25 +39,25 @@ def _count(outcome: dict, key: str, default: int, label: str) -> int:
     return value
 
 
-def outcome_record_create(*, case, outcome: dict) -> OutcomeRecord:
+def outcome_record_create(*, facts, outcome: dict) -> OutcomeRecord:
     """EXIT-3: write the anonymous outcome record in the caller's (the exit's) transaction.
 
-    Prefilled values come from the case (`cases.services.case_outcome_prefill`); what the FM confirmed in
-    `outcome` wins. The record keeps the area and the month only (DP-3): no client, case, staff or team."""
-    from cases.services import case_outcome_prefill
-
+    Installed as the exit's outcome recorder (`reporting.apps`); `facts` are plain values
+    (`cases.services.exit.OutcomeFacts`: area, exit date and reason, months, the prefill of
+    `cases.selectors.case_outcome_prefill`); what the FM confirmed in `outcome` wins. The record keeps the
+    area and the month only (DP-3): no client, case, staff or team."""
     if not isinstance(outcome, dict):
         raise InvalidInput(
             _("Die Wirkungsanalyse fehlt."), fields={"outcome": [_("Dieses Feld ist erforderlich.")]}
         )
-    prefill = case_outcome_prefill(case=case)
+    prefill = facts.prefill
     needs_reduced = _count(
-        outcome, "needs_reduced", prefill["needs_reduced"], _("Die Zahl der abgebauten Handlungsbedarfe")
+        outcome, "needs_reduced", prefill.needs_reduced, _("Die Zahl der abgebauten Handlungsbedarfe")
     )
     needs_at_start = _count(
         outcome,
         "needs_at_start",
-        max(prefill["needs_at_start"], needs_reduced),
+        max(prefill.needs_at_start, needs_reduced),
         _("Die Zahl der Handlungsbedarfe zu Beginn"),
     )
     if needs_reduced > needs_at_start:
@@ -65,14 +65,14 @@ def outcome_record_create(*, case, outcome: dict) -> OutcomeRecord:
             _("Es können nicht mehr Handlungsbedarfe abgebaut sein, als zu Beginn bestanden."),
             fields={"outcome.needs_reduced": [_("Höchstens %(n)s.") % {"n": needs_at_start}]},
         )
-    months = case.months_in_case_management(case.closed_on) or 0
+    months = facts.months_in_case_management
     return OutcomeRecord.objects.create(
-        area=case.client.site.area,
-        month=month_start(case.closed_on),
-        exit_reason_code=case.exit_reason.code,
-        is_integration=case.exit_reason.is_integration,
+        area_id=facts.area_id,
+        month=month_start(facts.closed_on),
+        exit_reason_code=facts.exit_reason_code,
+        is_integration=facts.is_integration,
         medical_service_involved=_bool(outcome, "medical_service_involved"),
-        health_need=_bool(outcome, "health_need", prefill["health_need"]),
+        health_need=_bool(outcome, "health_need", prefill.health_need),
         needs_at_start=needs_at_start,
         needs_reduced=needs_reduced,
         social_participation_progress=_bool(outcome, "social_participation_progress", False),

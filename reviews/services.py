@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from cases.access import is_case_fm, is_case_tl
 from cases.choices import OPEN_STATES, CaseState
-from cases.models import Case, Client
+from cases.models import Case
 from catalog import clock, periods
 from catalog.models import ACCESS_KEY_GROUPS
 from catalog.validators import parse_month, previous_month, require_date, require_text
@@ -228,36 +228,6 @@ def reminder_mark_done(*, reminder: Reminder, acting_user: Staff) -> Reminder:
     if locked.done_at is None:
         locked.done_at = timezone.now()
         locked.save(update_fields=["done_at"])
-    return locked
-
-
-@transaction.atomic
-def client_access_check_record(
-    *, client: Client, acting_user: Staff, result: str, on: datetime.date
-) -> Client:
-    """ACC-4: the pAp documents the periodic check whether to refer (again); the next one is due 6 months
-    later (the daily job derives it from `access_checked_on`). Open access-check reminders of this client
-    are done."""
-    if not acting_user.has_role(Role.PAP):
-        raise NotPermitted(_("Die regelmäßige Zugangsprüfung dokumentiert die pAp (ACC-4)."))
-    require_date(on, "on")
-    if on > clock.today():
-        raise InvalidInput(
-            _("Das Datum der Prüfung darf nicht in der Zukunft liegen."),
-            fields={"on": [_("Liegt in der Zukunft.")]},
-        )
-    result = require_text(result, "result", _("Das Ergebnis der Zugangsprüfung"), required=True)
-    locked = Client.objects.select_for_update().get(pk=client.pk)
-    locked.access_checked_on = on
-    locked.access_check_result = result
-    locked.save(update_fields=["access_checked_on", "access_check_result", "updated_at"])
-    Reminder.objects.filter(
-        client=locked,
-        case__isnull=True,
-        kind=ReminderKind.ACCESS_CHECK_DUE,
-        done_at__isnull=True,
-        due_on__lte=periods.reminder_horizon(on),
-    ).update(done_at=timezone.now())
     return locked
 
 
@@ -873,7 +843,6 @@ def monthly_report_run(*, month: str | None = None, today: datetime.date | None 
 
 
 __all__ = [
-    "client_access_check_record",
     "daily_jobs_run",
     "enqueue_on_commit",
     "monthly_report_run",

@@ -1,6 +1,6 @@
 import datetime
 
-from intake import services as intake
+from cases import services as intake
 
 
 def test_refer_and_admit_smoke(pap, fm, client_eligible):

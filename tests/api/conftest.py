@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from cases import services as case_services
-from intake import services as intake
+from cases import services as intake
 from tests.conftest import TODAY
 
 TALK_ON = datetime.date(2026, 10, 1)

@@ -7,10 +7,10 @@ import threading
 import pytest
 from django.db import connection
 
+from cases import services as intake
 from cases.choices import CaseState
 from cases.models import Case, CaseEvent
 from fallmanagement.errors import Conflict
-from intake import services as intake
 from tests.conftest import ACCESS_NEEDS, give_needs
 from tests.factories import ClientFactory, StaffFactory
 

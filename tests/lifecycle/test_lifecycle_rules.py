@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 
+from cases import services as intake
 from cases.choices import CaseState
 from cases.models import Case, CaseEvent
 from cases.permissions import transition_blockers
 from cases.selectors import staff_caseload
 from cases.services import case_close, case_import
 from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
-from intake import services as intake
 from reporting.models import OutcomeRecord
 from tests.conftest import ACCESS_NEEDS, give_needs
 from tests.factories import CaseFactory, ClientFactory, StaffFactory

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases import services as case_services
 from cases.models import Case
 from catalog import periods
 from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
@@ -469,7 +470,7 @@ def test_acc4_access_check_due_for_the_paps_of_the_site(site, pap, pap2, other_t
     ) == sorted([(pap.pk, eligible.pk, D(2026, 12, 1), None), (pap2.pk, eligible.pk, D(2026, 12, 1), None)])
     assert not Reminder.objects.filter(recipient=other_site_pap).exists()
     # the pAp documents the check: reminders done, next one due 6 months later
-    services.client_access_check_record(
+    case_services.client_access_check_record(
         client=eligible, acting_user=pap, result="Keine Zuweisung, Kurs läuft", on=D(2026, 11, 20)
     )
     eligible.refresh_from_db()
@@ -490,15 +491,15 @@ def test_acc4_access_check_due_for_the_paps_of_the_site(site, pap, pap2, other_t
 def test_acc4_only_a_pap_records_the_check_and_input_is_checked(client_eligible, fm, pap):
     # DOMAIN ACC-4
     with pytest.raises(NotPermitted):
-        services.client_access_check_record(
+        case_services.client_access_check_record(
             client=client_eligible, acting_user=fm, result="x", on=D(2026, 1, 1)
         )
     with pytest.raises(InvalidInput):
-        services.client_access_check_record(
+        case_services.client_access_check_record(
             client=client_eligible, acting_user=pap, result="", on=D(2026, 1, 1)
         )
     with pytest.raises(InvalidInput):
-        services.client_access_check_record(
+        case_services.client_access_check_record(
             client=client_eligible,
             acting_user=pap,
             result="x",

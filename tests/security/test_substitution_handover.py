@@ -10,15 +10,11 @@ from cases.access import case_conference_grant, continued_care_approve, continue
 from cases.access import granted_cases_q as extra_case_grants_q
 from cases.models import Case, CaseEvent, CaseGrant
 from cases.selectors import case_get, cases_visible_to
+from cases.services import case_transfer, staff_change_team
 from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
 from org.choices import Role
 from org.models import Substitution
-from org.substitutions import (
-    case_transfer,
-    staff_change_team,
-    substitution_end,
-    substitution_set,
-)
+from org.substitutions import substitution_end, substitution_set
 from tests.conftest import TODAY
 from tests.factories import SiteFactory, StaffFactory, TeamFactory
 

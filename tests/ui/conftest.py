@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from cases import services as intake
 from cases.services import case_close
-from intake import services as intake
 from tests.conftest import TODAY
 
 D = datetime.date

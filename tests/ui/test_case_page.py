@@ -156,7 +156,7 @@ def test_reject_via_form_with_catalogue_reason(client, fm, clearing_case):
 
 def test_forward_and_return_via_form(client, fm, pap, site):
     # DOMAIN CLR-3: forwarding and return to the pAp, each with a justification.
-    from intake.services import case_start_clearing
+    from cases.services import case_start_clearing
     from tests.conftest import TODAY
 
     first = CaseFactory(client=ClientFactory(site=site), fallmanager=fm, referred_by=pap)

@@ -148,7 +148,7 @@ def test_pap_home_shows_rejection_and_dispute_action(client, pap, rejected_case)
 
 
 def test_pap_home_shows_return_reason(client, pap, clearing_case, fm):
-    from intake.services import case_return_to_pap
+    from cases.services import case_return_to_pap
 
     case_return_to_pap(
         case=clearing_case, acting_user=fm, justification="Kein Arbeitsbündnis möglich", on=D(2026, 11, 5)
@@ -161,7 +161,7 @@ def test_pap_home_shows_return_reason(client, pap, clearing_case, fm):
 
 def test_pap_home_final_rejection_has_no_dispute_action(client, pap, tl, disputed_case):
     # DOMAIN CLR-4: after the TL's decision the rejection is final.
-    from intake.services import case_decide_dispute
+    from cases.services import case_decide_dispute
 
     case_decide_dispute(
         case=disputed_case, acting_user=tl, admit=False, comment="Ablehnung bleibt", on=D(2026, 11, 14)

@@ -1,4 +1,5 @@
-"""Referral, access criteria, clearing, its outcomes and the dispute (DOMAIN ACC, CLR, READ)."""
+"""Referral by the pAp (ACC-1..3, ACC-5, READ-1, READ-2) and the takeover of running cases from the
+legacy system."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cases.choices import OPEN_STATES, CaseState, ForwardTarget, HandoverKind
+from cases.choices import OPEN_STATES, CaseState, HandoverKind
 from cases.models import Case, Client
-from cases.services import apply_transition, client_set_needs, record_event
+from cases.services.clients import client_set_needs, client_update
+from cases.services.transitions import record_event
 from catalog import clock, periods
-from catalog.models import ACCESS_KEY_GROUPS, Need, RejectionReason
+from catalog.models import ACCESS_KEY_GROUPS, Need
 from catalog.validators import MAX_TEXT, require_past_or_today, require_text
 from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
 from org.choices import Role
@@ -130,12 +132,26 @@ def case_refer(
     referred_on: datetime.date | None = None,
     individual_decision: dict | None = None,
     needs: Iterable[str] | None = None,
+    integration_expected_within_12_months: bool | None = None,
     today: datetime.date | None = None,
 ) -> Case:
-    """The pAp refers a client to a FM. The referral reaches the FM in state `referred`."""
+    """The pAp refers a client to a FM. The referral reaches the FM in state `referred`.
+
+    `integration_expected_within_12_months` (the profiling forecast of ACC-1), when given and different
+    from the client's, is updated first — in the same transaction, so a refused referral changes nothing."""
     today = clock.today(today)
     if not acting_user.has_role(Role.PAP):
         raise NotPermitted(_("Nur persönliche Ansprechpartner*innen (pAp) können zuweisen."))
+    if (
+        integration_expected_within_12_months is not None
+        and integration_expected_within_12_months != client.integration_expected_within_12_months
+    ):
+        client_update(
+            client=client,
+            acting_user=acting_user,
+            today=today,
+            integration_expected_within_12_months=integration_expected_within_12_months,
+        )
     # Serialise referrals of the same client: the checks below then read a stable picture.
     client = Client.objects.select_for_update().get(pk=client.pk)
 
@@ -257,212 +273,33 @@ def case_refer(
     return case
 
 
-# --- clearing and its outcomes (CLR-1, CLR-3) ---------------------------------------------------------
-
-
 @transaction.atomic
-def case_start_clearing(
-    *, case: Case, acting_user: Staff, on=None, today=None, expected_version=None
+def case_import(
+    *, acting_user: Staff, client: Client, fallmanager, admitted_on: datetime.date, today=None
 ) -> Case:
-    """CLR-1: the FM takes the referred client into clearing (not yet counted in the caseload)."""
-    return apply_transition(
-        case=case,
-        method_name="start_clearing",
-        acting_user=acting_user,
-        on=on,
-        today=today,
-        expected_version=expected_version,
-    )
-
-
-@transaction.atomic
-def case_admit(*, case: Case, acting_user: Staff, on=None, today=None, expected_version=None) -> Case:
-    """CLR-3 Übernahme: the case becomes active and counts (CAP-1); beyond target is allowed but shown (CAP-3)."""
-    from cases.selectors import staff_caseload
-
-    payload: dict = {}
-
-    def validate(locked, on, today):
-        # Read under the row lock, so the event shows the caseload the admission really changed.
-        load = staff_caseload(staff=locked.fallmanager)
-        payload.update(
-            caseload_before=load.counted, target=load.target, over_target=load.counted + 1 > load.target
-        )
-        return {}
-
-    return apply_transition(
-        case=case,
-        method_name="admit",
-        acting_user=acting_user,
-        on=on,
-        today=today,
-        expected_version=expected_version,
-        validate=validate,
-        payload=payload,
-    )
-
-
-@transaction.atomic
-def case_reject(
-    *,
-    case: Case,
-    acting_user: Staff,
-    reason_code: str,
-    justification: str,
-    on=None,
-    today=None,
-    expected_version=None,
-) -> Case:
-    """CLR-3 Ablehnung: a reason from the catalogue (also "no capacity") and always a justification."""
-
-    def validate(locked, on, today):
-        reason = RejectionReason.objects.filter(code=reason_code, active=True).first()
-        if reason is None:
-            raise InvalidInput(
-                _("Unbekannter Ablehnungsgrund."), fields={"reason_code": [_("Unbekannter Code.")]}
-            )
-        text = require_text(justification, "justification", _("Die Begründung der Ablehnung (CLR-3)"))
-        return {"reason": reason, "justification": text}
-
-    return apply_transition(
-        case=case,
-        method_name="reject",
-        acting_user=acting_user,
-        on=on,
-        today=today,
-        expected_version=expected_version,
-        validate=validate,
-        payload={"reason_code": reason_code},
-    )
-
-
-@transaction.atomic
-def case_return_to_pap(
-    *, case: Case, acting_user: Staff, justification: str, on=None, today=None, expected_version=None
-) -> Case:
-    """CLR-3 Rückgabe: no working alliance could be established."""
-
-    def validate(locked, on, today):
-        return {
-            "justification": require_text(
-                justification, "justification", _("Die Begründung der Rückgabe (CLR-3)")
-            )
-        }
-
-    return apply_transition(
-        case=case,
-        method_name="return_to_pap",
-        acting_user=acting_user,
-        on=on,
-        today=today,
-        expected_version=expected_version,
-        validate=validate,
-    )
-
-
-@transaction.atomic
-def case_forward(
-    *,
-    case: Case,
-    acting_user: Staff,
-    to: str,
-    justification: str,
-    detail: str = "",
-    on=None,
-    today=None,
-    expected_version=None,
-) -> Case:
-    """CLR-3 Weiterleitung to a specialised FM or FM by third parties."""
-
-    def validate(locked, on, today):
-        if to not in ForwardTarget.values:
-            raise InvalidInput(
-                _("Bitte wählen Sie, wohin weitergeleitet wird."),
-                fields={"to": [_("Erlaubt: %(v)s") % {"v": ", ".join(ForwardTarget.values)}]},
-            )
-        return {
-            "to": to,
-            "detail": (detail or "").strip()[:200],
-            "justification": require_text(
-                justification, "justification", _("Die Begründung der Weiterleitung (CLR-3)")
-            ),
-        }
-
-    return apply_transition(
-        case=case,
-        method_name="forward",
-        acting_user=acting_user,
-        on=on,
-        today=today,
-        expected_version=expected_version,
-        validate=validate,
-        payload={"to": to},
-    )
-
-
-# --- dispute (CLR-4) ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def case_dispute(
-    *, case: Case, acting_user: Staff, comment: str, on=None, today=None, expected_version=None
-) -> Case:
-    """CLR-4: the referring pAp disputes a rejection; the TL decides."""
-
-    def validate(locked, on, today):
-        text = require_text(comment, "comment", _("Die Begründung des Widerspruchs"))
-        other_open = Case.objects.filter(client_id=locked.client_id, state__in=OPEN_STATES).exclude(
-            pk=locked.pk
-        )
-        if other_open.exists():
-            raise Conflict(
-                _("Für diese Kund*in besteht inzwischen ein anderer offener Fall (ACC-5)."),
-                code="open_case_exists",
-            )
-        return {"comment": text}
-
-    try:
-        with transaction.atomic():
-            return apply_transition(
-                case=case,
-                method_name="dispute",
-                acting_user=acting_user,
-                on=on,
-                today=today,
-                expected_version=expected_version,
-                validate=validate,
-            )
-    except IntegrityError:
-        raise Conflict(
-            _("Für diese Kund*in besteht inzwischen ein anderer offener Fall (ACC-5)."),
-            code="open_case_exists",
-        ) from None
-
-
-@transaction.atomic
-def case_decide_dispute(
-    *, case: Case, acting_user: Staff, admit: bool, comment: str, on=None, today=None, expected_version=None
-) -> Case:
-    """CLR-4: the TL decides — admission (case becomes active) or the rejection stands (final)."""
-    if not isinstance(admit, bool):
+    """Take over a running case from a legacy system: active with its original admission date."""
+    today = clock.today(today)
+    if not acting_user.has_role(Role.ADMIN):
+        raise NotPermitted(_("Nur die Administration kann Fälle aus dem Altverfahren übernehmen."))
+    require_past_or_today(admitted_on, "admitted_on", _("Das Übernahmedatum"), today)
+    if fallmanager is None or fallmanager.role != Role.FALLMANAGER or not fallmanager.is_active:
         raise InvalidInput(
-            _("Bitte entscheiden Sie: Übernahme ja oder nein."), fields={"admit": [_("Ja oder nein.")]}
+            _("Die gewählte Person ist keine aktive Fallmanager*in."),
+            fields={"fallmanager": [_("Keine aktive Fallmanager*in.")]},
         )
-
-    def validate(locked, on, today):
-        return {
-            "by": acting_user,
-            "comment": require_text(comment, "comment", _("Die Begründung der Entscheidung")),
-        }
-
-    return apply_transition(
-        case=case,
-        method_name="decide_dispute_admit" if admit else "decide_dispute_reject",
-        acting_user=acting_user,
-        on=on,
-        today=today,
-        expected_version=expected_version,
-        validate=validate,
-        event_name="decide_dispute",
-        payload={"admit": admit},
+    Client.objects.select_for_update().get(pk=client.pk)
+    if Case.objects.filter(client=client, state__in=OPEN_STATES).exists():
+        raise Conflict(
+            _("Für diese Kund*in besteht bereits ein offener Fall (ACC-5)."), code="open_case_exists"
+        )
+    case = Case.objects.create(
+        client=client,
+        fallmanager=fallmanager,
+        state=CaseState.ACTIVE,
+        referred_on=admitted_on,
+        admitted_on=admitted_on,
+        imported=True,
+        meets_formal_access=True,
     )
+    record_event(case=case, name="import", from_state="", actor=acting_user, on=admitted_on, payload={})
+    return case
