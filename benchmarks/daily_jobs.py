@@ -45,7 +45,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from reviews.services import daily_jobs_run  # noqa: E402
+from jobs.daily import daily_jobs_run  # noqa: E402
 
 DAY = datetime.date(2026, 11, 20)
 RESULTS = Path(__file__).resolve().parent / "results" / "daily_jobs.json"

@@ -790,7 +790,7 @@ class DemoBuilder:
                 "Vereinbarungen, Ziele und Kontakte", lambda: self._plans_content(plan_services, plans)
             )
         try:
-            from reviews import services as review_services
+            from jobs import daily as review_services
         except ImportError:
             review_services = None
         jobs = getattr(review_services, "daily_jobs_run", None)

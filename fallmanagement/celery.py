@@ -3,7 +3,7 @@
 One beat process runs the static schedule below (in code, not django-celery-beat). Times are in the app
 timezone (CELERY_TIMEZONE = Europe/Berlin): 06:00 local exists exactly once every day — DST switches
 happen at 02:00/03:00 — so the daily jobs run once per day in winter and summer alike; the tasks are
-idempotent anyway (see reviews.tasks.run_daily_jobs)."""
+idempotent anyway (see jobs.tasks.run_daily_jobs)."""
 
 import os
 
@@ -18,13 +18,13 @@ app.autodiscover_tasks()
 
 BEAT_SCHEDULE = {
     "daily-jobs": {
-        "task": "reviews.run_daily_jobs",
+        "task": "jobs.run_daily_jobs",
         "schedule": crontab(hour=6, minute=0),
         # No long ETAs: a run that could not start within an hour is dropped; the next day catches up.
         "options": {"expires": 60 * 60},
     },
     "monthly-report": {
-        "task": "reviews.build_monthly_report",
+        "task": "reporting.build_monthly_report",
         "schedule": crontab(hour=5, minute=0, day_of_month=1),
         "options": {"expires": 6 * 60 * 60},
     },

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "catalog",
     "cases",
     "intake",
+    "reminders",
     "reviews",
     "plans",
     "reporting",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog import clock
+from catalog.validators import parse_month, previous_month
 from fallmanagement.errors import InvalidInput
 from reporting.models import MonthlyReport, OutcomeRecord
 from reporting.selectors import EARLIEST_MONTH, month_is_complete, month_start, monthly_figures
@@ -128,3 +129,12 @@ def monthly_report_get_or_build(*, month: datetime.date, today: datetime.date | 
     today = clock.today(today)
     month = _validate_month(month, today)
     return monthly_report_find(month=month) or monthly_report_build(month=month, today=today)
+
+
+def monthly_report_run(*, month: str | None = None, today: datetime.date | None = None) -> str:
+    """REP-1: build the monthly report of `month` (YYYY-MM; default the previous month — the job runs on the
+    1st), for the beat task and `build_monthly_report`. Returns the month built (ISO date of its first day)."""
+    today = clock.today(today)
+    first = parse_month(month, default=previous_month(today))
+    monthly_report_build(month=first, today=today)
+    return first.isoformat()

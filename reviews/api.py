@@ -14,9 +14,11 @@ from cases.selectors import case_get
 from catalog import clock
 from fallmanagement.errors import InvalidInput, NotFound, NotPermitted
 from org.choices import Role
+from reminders.models import Reminder
+from reminders.services import reminder_mark_done
 from reviews import selectors, services
 from reviews.choices import ReviewDecision
-from reviews.models import Reminder, Review
+from reviews.models import Review
 
 REVIEW_READ_ROLES = (Role.FALLMANAGER, Role.TEAMLEITUNG, Role.BEREICHSLEITUNG)
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -158,6 +160,4 @@ class ReminderDone(GenericAPIView):
         reminder = selectors.reminders_for(user=request.user, include_done=True).filter(pk=_pk(pk)).first()
         if reminder is None:
             raise NotFound(_("Nicht gefunden."))
-        return Response(
-            ReminderOut(services.reminder_mark_done(reminder=reminder, acting_user=request.user)).data
-        )
+        return Response(ReminderOut(reminder_mark_done(reminder=reminder, acting_user=request.user)).data)

@@ -1,4 +1,4 @@
-"""Choices of the reviews app (DOMAIN REV, CLR-2, ACC-4, PLAN-3)."""
+"""Choices of the reviews app (DOMAIN REV). The reminder kinds are `reminders.choices.ReminderKind`."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,13 +31,3 @@ class Continuation(models.TextChoices):
     ALLOWED = "allowed", _("Fortführung möglich")
     APPROVAL_REQUIRED = "approval_required", _("Zustimmung der Teamleitung erforderlich")
     NOT_ALLOWED = "not_allowed", _("Keine Fortführung – der Fall ist zu beenden")
-
-
-class ReminderKind(models.TextChoices):
-    REVIEW_DUE = "review_due", _("Fortführungsprüfung fällig")
-    REVIEW_OVERDUE = "review_overdue", _("Fortführungsprüfung überfällig")
-    CLEARING_DUE = "clearing_due", _("Clearingphase endet")
-    CLEARING_OVERDUE = "clearing_overdue", _("Clearingphase überschritten")
-    AGREEMENT_REVIEW_DUE = "agreement_review_due", _("Überprüfung der Vereinbarung fällig")
-    ACCESS_CHECK_DUE = "access_check_due", _("Regelmäßige Zugangsprüfung fällig")
-    MAX_DURATION_REACHED = "max_duration_reached", _("Höchstdauer von 36 Monaten erreicht")

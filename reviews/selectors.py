@@ -13,8 +13,9 @@ from cases.choices import CaseState
 from cases.selectors import cases_visible_to
 from catalog import periods
 from org.choices import Role
+from reminders.models import Reminder
 from reviews.choices import Continuation, ReviewDecision, ReviewGate, ReviewState
-from reviews.models import Reminder, Review
+from reviews.models import Review
 
 # Columns `case_review_status` reads; the bulk selector loads only these.
 _STATUS_FIELDS = ("id", "case_id", "month", "due_on", "gate", "state", "decision")

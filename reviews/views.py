@@ -18,8 +18,10 @@ from cases.selectors import clients_visible_to
 from catalog import clock
 from fallmanagement.errors import DomainError
 from org.choices import Role
+from reminders.choices import ReminderKind
+from reminders.services import reminder_mark_done
 from reviews import selectors, services
-from reviews.choices import ReminderKind, ReviewDecision
+from reviews.choices import ReviewDecision
 from reviews.forms import AccessCheckForm, DocumentForm, TeamleitungForm
 
 
@@ -193,7 +195,7 @@ def reminder_done_view(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = selectors.reminders_for(user=request.user).filter(pk=pk).first()
     if reminder is None:
         raise Http404
-    services.reminder_mark_done(reminder=reminder, acting_user=request.user)
+    reminder_mark_done(reminder=reminder, acting_user=request.user)
     if request.htmx:
         return HttpResponse("")
     messages.success(request, _("Als erledigt markiert."))

@@ -17,8 +17,8 @@ from catalog.validators import require_date, require_past_or_today, require_text
 from fallmanagement.errors import InvalidInput, NotPermitted
 from org.choices import Role
 from org.models import Site, Staff
-from reviews.choices import ReminderKind
-from reviews.models import Reminder
+from reminders.choices import ReminderKind
+from reminders.models import Reminder
 
 
 def _needs_from_codes(codes: Iterable[str], on: datetime.date) -> list[Need]:

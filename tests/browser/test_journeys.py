@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from cases.choices import CaseState
 from cases.models import Case, Client
 from cases.services import case_import
+from jobs import daily as review_services
 from reporting.models import OutcomeRecord
-from reviews import services as review_services
 from reviews.models import Review
 from tests.conftest import give_needs
 from tests.factories import PASSWORD, ClientFactory

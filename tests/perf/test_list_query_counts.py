@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import CaseState
-from reviews.models import Reminder, Review
+from reminders.models import Reminder
+from reviews.models import Review
 from tests.factories import CaseFactory, ClientFactory
 
 D = datetime.date

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from reviews import services
+from jobs import daily
 from tests.factories import CaseFactory, ClientFactory
 
 
@@ -28,6 +28,6 @@ def make_case(fm, site):
 @pytest.fixture
 def run_jobs():
     def run(on):
-        return services.daily_jobs_run(on=on)
+        return daily.daily_jobs_run(on=on)
 
     return run

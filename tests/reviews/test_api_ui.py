@@ -7,8 +7,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from jobs import daily
+from reminders.models import Reminder, ReminderDigest
 from reviews import selectors, services
-from reviews.models import Reminder, ReminderDigest, Review
+from reviews.models import Review
 
 D = datetime.date
 ADMITTED = D(2023, 6, 10)
@@ -149,7 +151,7 @@ def test_rev6_api_reminders_only_the_callers_own(
     api_as, fm, tl, other_fm, long_case, django_assert_max_num_queries
 ):
     # DOMAIN REV-6
-    services.daily_jobs_run(on=D(2026, 11, 20), send_digests=False)
+    daily.daily_jobs_run(on=D(2026, 11, 20), send_digests=False)
     api = api_as(fm)
     with django_assert_max_num_queries(6):
         body = api.get("/api/v1/reminders/").json()
@@ -169,17 +171,17 @@ def test_rev6_api_reminders_only_the_callers_own(
 
 def test_rev6_email_digest_once_per_day_per_person(long_case, fm, tl):
     # DOMAIN REV-6
-    services.daily_jobs_run(on=D(2026, 11, 20))
+    daily.daily_jobs_run(on=D(2026, 11, 20))
     assert sorted(m.to[0] for m in mail.outbox) == [
         "fm.berger@jobcenter.invalid",
         "tl.schmidt@jobcenter.invalid",
     ]
     assert "Anna Berger" in next(m.body for m in mail.outbox if m.to == ["fm.berger@jobcenter.invalid"])
     assert long_case.client.last_name not in "".join(m.body + m.subject for m in mail.outbox)
-    services.daily_jobs_run(on=D(2026, 11, 20))
+    daily.daily_jobs_run(on=D(2026, 11, 20))
     assert len(mail.outbox) == 2
     assert ReminderDigest.objects.count() == 2
-    services.daily_jobs_run(on=D(2026, 11, 21))
+    daily.daily_jobs_run(on=D(2026, 11, 21))
     assert len(mail.outbox) == 4
 
 
@@ -320,7 +322,7 @@ def test_fm_documents_from_the_review_page(client, fm, make_case, pin_today):
 
 
 def test_reminder_inbox_and_mark_done(client, fm, other_fm, long_case):
-    services.daily_jobs_run(on=D(2026, 11, 20), send_digests=False)
+    daily.daily_jobs_run(on=D(2026, 11, 20), send_digests=False)
     reminder = Reminder.objects.filter(recipient=fm).first()
     client.force_login(other_fm)
     assert client.post(reverse("reviews:reminder-done", args=[reminder.pk])).status_code == 404

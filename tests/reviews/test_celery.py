@@ -11,20 +11,23 @@ from celery.signals import task_postrun
 from django.db import connections
 
 from fallmanagement.celery import app
-from reviews import services, tasks
-from reviews.models import Reminder, Review
+from jobs import tasks
+from reminders.models import Reminder
+from reporting import tasks as reporting_tasks
+from reviews import services
+from reviews.models import Review
 
 D = datetime.date
 
 
 def test_beat_schedule_has_both_jobs_in_berlin_time():
     schedule = app.conf.beat_schedule
-    assert schedule["daily-jobs"]["task"] == "reviews.run_daily_jobs" == tasks.run_daily_jobs.name
+    assert schedule["daily-jobs"]["task"] == "jobs.run_daily_jobs" == tasks.run_daily_jobs.name
     assert schedule["daily-jobs"]["schedule"] == crontab(hour=6, minute=0)
     assert (
         schedule["monthly-report"]["task"]
-        == "reviews.build_monthly_report"
-        == tasks.build_monthly_report.name
+        == "reporting.build_monthly_report"
+        == reporting_tasks.build_monthly_report.name
     )
     assert schedule["monthly-report"]["schedule"] == crontab(hour=5, minute=0, day_of_month=1)
     assert app.conf.timezone == "Europe/Berlin"

@@ -13,8 +13,10 @@ from django.db import connection
 from django.template.loader import get_template
 
 from cases import services as case_services
-from reviews import services
-from reviews.models import DailyJobRun, Reminder, Review
+from jobs import daily
+from reminders import engine
+from reminders.models import DailyJobRun, Reminder
+from reviews.models import Review
 from tests.factories import ClientFactory
 
 D = datetime.date
@@ -34,7 +36,7 @@ def reminders_of(case):
 
 @pytest.fixture
 def narrow(monkeypatch):
-    monkeypatch.setattr(services, "CHANGED_OVERLAP", datetime.timedelta(0))
+    monkeypatch.setattr(engine, "CHANGED_OVERLAP", datetime.timedelta(0))
 
 
 def test_rev6_imported_case_admitted_20_months_ago_gets_overdue_reviews_on_the_first_run(
@@ -80,7 +82,7 @@ def test_rev6_case_imported_while_the_job_runs_daily_is_caught_up_by_the_next_ru
     counts = run_jobs(ON)
     assert created(counts) == {"reviews": 3, "review_overdue": 3}
     assert [r[0] for r in reminders_of(case)] == ["review_overdue"] * 3
-    assert created(services.reviews_and_reminders_create(on=ON, full=True)) == {}
+    assert created(daily.reviews_and_reminders_create(on=ON, full=True)) == {}
 
 
 def test_rev6_incremental_runs_leave_nothing_for_a_full_run(
@@ -95,7 +97,7 @@ def test_rev6_incremental_runs_leave_nothing_for_a_full_run(
     day1 = D(2026, 11, 10)
     first = run_jobs(day1)  # no earlier run: full
     assert first["reviews"] > 0 and first["max_duration_reached"] == 0
-    assert created(services.reviews_and_reminders_create(on=day1, full=True)) == {}
+    assert created(daily.reviews_and_reminders_create(on=day1, full=True)) == {}
 
     # A working day: an import, a transfer to another FM, a new agreement, a second TL for the team.
     imported = case_services.case_import(
@@ -119,7 +121,7 @@ def test_rev6_incremental_runs_leave_nothing_for_a_full_run(
 
     day2 = D(2026, 11, 20)  # nine days missed: the windows cover them
     counts = run_jobs(day2)
-    assert created(services.reviews_and_reminders_create(on=day2, full=True)) == {}
+    assert created(daily.reviews_and_reminders_create(on=day2, full=True)) == {}
     # The date window: the upcoming review (unchanged case) and the 36-month escalation.
     assert reminders_of(upcoming) == [
         ("agreement_review_due", "fm.berger", D(2026, 9, 1)),
@@ -152,7 +154,7 @@ def test_rev6_a_run_reads_only_its_window_and_full_repairs_writes_around_the_app
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM reviews_review WHERE case_id = %s AND month = 6", [case.pk])
     assert run_jobs(D(2026, 11, 20))["reviews"] == 0
-    counts = services.daily_jobs_run(on=D(2026, 11, 20), full=True)
+    counts = daily.daily_jobs_run(on=D(2026, 11, 20), full=True)
     assert counts["reviews"] == 1
     assert Review.objects.filter(case=case, month=6, due_on=D(2024, 7, 15)).exists()
 
@@ -180,7 +182,7 @@ def test_rev6_job_runs_are_recorded_as_the_high_water_mark(fm, make_case, run_jo
         D(2026, 11, 1),
         D(2026, 11, 20),
     ]
-    params = services._window_params(on=D(2026, 11, 21), horizon=D(2026, 12, 5), full=False)
+    params = engine._window_params(on=D(2026, 11, 21), horizon=D(2026, 12, 5), full=False)
     # The last horizon (20.11. + 14 days) and the last date, inclusive: no gap, no re-reading of older dates.
     assert (params["review_since"], params["due_from"], params["overdue_from"]) == (
         D(2026, 12, 4),
@@ -188,8 +190,7 @@ def test_rev6_job_runs_are_recorded_as_the_high_water_mark(fm, make_case, run_jo
         D(2026, 11, 20),
     )
     assert (
-        services._window_params(on=D(2026, 10, 1), horizon=D(2026, 10, 15), full=False)["changed_since"]
-        is None
+        engine._window_params(on=D(2026, 10, 1), horizon=D(2026, 10, 15), full=False)["changed_since"] is None
     )
 
 
@@ -197,10 +198,10 @@ def test_rev6_job_runs_are_recorded_as_the_high_water_mark(fm, make_case, run_jo
 def test_rev6_digest_body_is_the_template_rendered_per_person(kinds):
     # DOMAIN REV-6: the digest text is rendered once per day and filled per person — same text as the template
     on = D(2026, 11, 20)
-    expected = get_template("reviews/digest_email.txt").render(
+    expected = get_template("reminders/digest_email.txt").render(
         {"name": "Anna Berger", "kinds": kinds, "on": on}
     )
-    assert services._digest_body_renderer(on=on)("Anna Berger", kinds) == expected
+    assert engine._digest_body_renderer(on=on)("Anna Berger", kinds) == expected
 
 
 # --- ACC-4 incremental: the date window and the changed clients ---------------------------------------------
@@ -265,7 +266,7 @@ def test_acc4_incremental_runs_find_changed_clients_and_leave_nothing_for_a_full
             (in_fm.client_id, "pap.yilmaz", D(2025, 7, 10)),
         ]
     )
-    assert created(services.reviews_and_reminders_create(on=day2, full=True)) == {}
+    assert created(daily.reviews_and_reminders_create(on=day2, full=True)) == {}
 
     # The date window: unchanged, due 28.11.2026 — 14 days ahead on 14.11.; then a new pAp at the site.
     assert run_jobs(D(2026, 11, 14))["access_check_due"] == 1
@@ -277,7 +278,7 @@ def test_acc4_incremental_runs_find_changed_clients_and_leave_nothing_for_a_full
         in_fm.client_id,
         by_date.pk,
     }
-    assert created(services.reviews_and_reminders_create(on=D(2026, 11, 15), full=True)) == {}
+    assert created(daily.reviews_and_reminders_create(on=D(2026, 11, 15), full=True)) == {}
     assert created(run_jobs(D(2026, 11, 15))) == {}
 
 
@@ -294,4 +295,4 @@ def test_acc4_a_run_does_not_re_read_unchanged_clients_outside_its_window(narrow
             [client.pk],
         )
     assert run_jobs(D(2026, 11, 20))["access_check_due"] == 0
-    assert services.daily_jobs_run(on=D(2026, 11, 20), full=True)["access_check_due"] == 1
+    assert daily.daily_jobs_run(on=D(2026, 11, 20), full=True)["access_check_due"] == 1

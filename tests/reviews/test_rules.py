@@ -12,8 +12,9 @@ from cases.models import Case
 from catalog import periods
 from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
 from org.models import Substitution
+from reminders.models import Reminder
 from reviews import selectors, services
-from reviews.models import Reminder, Review
+from reviews.models import Review
 from tests.conftest import give_needs
 from tests.factories import ClientFactory
 

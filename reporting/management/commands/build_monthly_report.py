@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from fallmanagement.errors import DomainError
-from reviews.services import monthly_report_run
+from reporting.services import monthly_report_run
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalog import clock
 from fallmanagement.errors import DomainError
-from reviews.services import daily_jobs_run
+from jobs.daily import daily_jobs_run
 
 
 class Command(BaseCommand):

@@ -1,0 +1,15 @@
+"""Every reminder kind, one value each. A new kind = one value here + one source in the app whose rule it
+is (`<app>/reminders.py`, composed in `jobs.daily.SOURCES`)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReminderKind(models.TextChoices):
+    REVIEW_DUE = "review_due", _("Fortführungsprüfung fällig")  # REV-6 (reviews)
+    REVIEW_OVERDUE = "review_overdue", _("Fortführungsprüfung überfällig")  # REV-6 (reviews)
+    CLEARING_DUE = "clearing_due", _("Clearingphase endet")  # CLR-2 (cases)
+    CLEARING_OVERDUE = "clearing_overdue", _("Clearingphase überschritten")  # CLR-2 (cases)
+    AGREEMENT_REVIEW_DUE = "agreement_review_due", _("Überprüfung der Vereinbarung fällig")  # PLAN-3 (plans)
+    ACCESS_CHECK_DUE = "access_check_due", _("Regelmäßige Zugangsprüfung fällig")  # ACC-4 (cases)
+    MAX_DURATION_REACHED = "max_duration_reached", _("Höchstdauer von 36 Monaten erreicht")  # REV-4 (reviews)
