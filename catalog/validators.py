@@ -87,3 +87,11 @@ def parse_month(raw: str | None, *, default: datetime.date | None = None) -> dat
     if not 1 <= month <= 12:
         raise InvalidInput(_("Diesen Monat gibt es nicht."), fields={"month": [_("Monat 01 bis 12.")]})
     return datetime.date(year, month, 1)
+
+
+def parse_id(value) -> int | None:
+    """A path or body id as int, or None for anything else (abc, 1.5, huge numbers)."""
+    text = str(value)
+    if not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)

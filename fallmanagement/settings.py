@@ -52,13 +52,15 @@ INSTALLED_APPS = [
     "org",
     "catalog",
     "cases",
-    "intake",
     "reminders",
     "reviews",
     "plans",
     "reporting",
     "audit",
     "jobs",
+    "web",
+    "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -96,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "fallmanagement.context_processors.navigation",
+                "web.context_processors.navigation",
             ],
         },
     }
@@ -178,7 +180,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "audit.views.lockout_response"
+AXES_LOCKOUT_CALLABLE = "web.audit.views.lockout_response"
 # Behind a reverse proxy set AXES_PROXY_COUNT (number of trusted proxies) so the client IP is taken from
 # X-Forwarded-For; otherwise REMOTE_ADDR is used and a forged header is ignored.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
@@ -239,9 +241,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "fallmanagement.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "api.common.Pagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "fallmanagement.api.exception_handler",
+    "EXCEPTION_HANDLER": "api.common.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -194,7 +194,7 @@ def test_schema_serves_openapi_with_these_paths(api):
 def test_schema_of_these_endpoints_has_no_warnings_or_errors():
     from django.urls import include, path
 
-    patterns = [path("api/v1/", include(f"{app}.api_urls")) for app in ("org", "catalog", "cases")]
+    patterns = [path("api/v1/", include(f"api.{app}.urls")) for app in ("org", "catalog", "cases")]
     GENERATOR_STATS.reset()
     with GENERATOR_STATS.silence():
         schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)

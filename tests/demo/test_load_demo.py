@@ -12,9 +12,9 @@ from django.db import transaction
 from django.test import override_settings
 
 from cases.choices import CaseState
-from cases.demo import DEMO_PASSWORD
 from cases.models import Case, CaseEvent, Client, ClientNeed, Household
 from cases.selectors import fallmanagers_with_caseload
+from demo.builder import DEMO_PASSWORD
 from org.choices import Role
 from org.models import Area, Site, Staff, Team
 from reporting.models import OutcomeRecord

@@ -296,7 +296,7 @@ def test_plan3_review_date_later_than_six_months_refused(case, fm):
 
 def test_plan3_waiver_needs_detailed_justification_and_keeps_todo(case, fm, tl):
     # DOMAIN PLAN-3: a detailed justification, and concluding one stays a to-do
-    from plans import case_sections
+    from web.plans import case_sections
 
     with pytest.raises(InvalidInput) as exc:
         services.agreement_waive(case=case, acting_user=fm, justification="krank", today=TODAY)
@@ -309,7 +309,7 @@ def test_plan3_waiver_needs_detailed_justification_and_keeps_todo(case, fm, tl):
         today=TODAY,
     )
     assert (waiver.waived, waiver.superseded_on, waiver.review_due_on) == (True, None, None)
-    ctx = case_sections.section("agreement", case=case, user=tl, today=TODAY)["context"]
+    ctx = case_sections.section("agreement", case=case, user=tl, today=TODAY).context
     assert ctx["todo"] is True and ctx["waiver"] == waiver
     a = services.agreement_conclude(
         case=case,
@@ -321,7 +321,7 @@ def test_plan3_waiver_needs_detailed_justification_and_keeps_todo(case, fm, tl):
     )
     waiver.refresh_from_db()
     assert waiver.superseded_on == TODAY
-    ctx = case_sections.section("agreement", case=case, user=tl, today=TODAY)["context"]
+    ctx = case_sections.section("agreement", case=case, user=tl, today=TODAY).context
     assert ctx["todo"] is False and ctx["concluded"] == a
     with pytest.raises(InvalidInput):  # no waiver while an agreement is in force
         services.agreement_waive(case=case, acting_user=fm, justification="x" * 40, today=TODAY)

@@ -6,10 +6,12 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from plans import case_sections, home_sections, services
+from plans import services
 from plans.choices import ServiceKind
 from plans.models import Contact, Goal
 from tests.conftest import TODAY
+from web.plans import case_sections, home_sections
+from web.sections import CasePage, StartPage
 
 D = datetime.date
 
@@ -18,8 +20,8 @@ def _render_all(case, user):
     request = RequestFactory().get("/")
     request.user = user
     out = []
-    for sec in case_sections.sections(case=case, user=user, today=TODAY):
-        out.append(render_to_string(sec["template"], {**sec["context"], "user": user}, request=request))
+    for sec in case_sections.sections(CasePage(case=case, user=user, today=TODAY)):
+        out.append(render_to_string(sec.template, {**sec.context, "user": user}, request=request))
     return "\n".join(out)
 
 
@@ -75,8 +77,8 @@ def test_sections_by_role(case, fm, tl, pap, bl):
         areas=[{"life_area": "gesundheit", "findings": "Kein Heben über 10 kg"}],
         today=TODAY,
     )
-    assert case_sections.sections(case=case, user=pap, today=TODAY) == []
-    assert case_sections.sections(case=case, user=bl, today=TODAY) == []
+    assert case_sections.sections(CasePage(case=case, user=pap, today=TODAY)) == []
+    assert case_sections.sections(CasePage(case=case, user=bl, today=TODAY)) == []
     fm_html = _render_all(case, fm)
     tl_html = _render_all(case, tl)
     assert "Kein Heben über 10 kg" in fm_html and "keine Diagnosen" in fm_html
@@ -201,12 +203,12 @@ def test_summary_page_tells_the_story(client, fm, tl, pap, other_fm, case):
 def test_home_contact_gaps_for_fm_and_tl(fm, tl, pap, case):
     # DOMAIN PLAN-5: flagged past CONTACT_GAP_DAYS on the start page
     Contact.objects.create(case=case, date=D(2026, 10, 1), kind="phone", created_by=fm)
-    assert home_sections.sections(user=pap, today=TODAY) == []
-    sec = home_sections.sections(user=tl, today=TODAY)[0]
-    assert sec["title"] == "Kontaktlücken"
-    html = render_to_string(sec["template"], sec["context"])
+    assert home_sections.sections(StartPage(user=pap, today=TODAY)) == []
+    sec = home_sections.sections(StartPage(user=tl, today=TODAY))[0]
+    assert sec.title == "Kontaktlücken"
+    html = render_to_string(sec.template, sec.context)
     assert "Musterfrau, Maria" in html and "01.10.2026" in html and ">50<" in html
-    assert home_sections.sections(user=fm, today=D(2026, 10, 29))[0]["context"]["total"] == 0
+    assert home_sections.sections(StartPage(user=fm, today=D(2026, 10, 29)))[0].context["total"] == 0
 
 
 def test_partner_list_page(client, fm, controlling, debt_partner, foreign_partner):

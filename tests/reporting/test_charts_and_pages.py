@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from reporting.charts import bar_chart, line_chart
 from tests.reporting.conftest import TODAY
+from web.reporting.charts import bar_chart, line_chart
+from web.sections import StartPage
 
 
 @pytest.fixture(autouse=True)
@@ -56,15 +57,15 @@ def test_navigation_by_role(client, controlling, tl, fm):
 
 
 def test_home_sections_lead_and_controlling(tl, bl, controlling, fm):
-    from reporting.home_sections import sections
+    from web.reporting.home_sections import sections
 
-    assert sections(user=fm, today=TODAY) == []
-    lead = sections(user=tl, today=TODAY)
-    assert [s["template"] for s in lead] == ["reporting/sections/home_lead.html"]
-    assert lead[0]["context"]["board"].total.target == 75  # fm of her team (fixture)
-    ctrl = sections(user=controlling, today=TODAY)
-    assert ctrl[0]["context"]["month"] == datetime.date(2026, 10, 1)
-    assert ctrl[0]["context"]["report"] is None
+    assert sections(StartPage(user=fm, today=TODAY)) == []
+    lead = sections(StartPage(user=tl, today=TODAY))
+    assert [s.template for s in lead] == ["reporting/sections/home_lead.html"]
+    assert lead[0].context["board"].total.target == 75  # fm of her team (fixture)
+    ctrl = sections(StartPage(user=controlling, today=TODAY))
+    assert ctrl[0].context["month"] == datetime.date(2026, 10, 1)
+    assert ctrl[0].context["report"] is None
 
 
 def test_start_page_shows_reporting_sections(client, tl, controlling):

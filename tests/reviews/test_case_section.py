@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog import periods
-from reviews import case_sections, selectors, services
+from reviews import selectors, services
 from reviews.models import Review
+from web.reviews import case_sections
+from web.sections import CasePage
 
 D = datetime.date
 ON = D(2026, 11, 20)
@@ -21,8 +23,8 @@ def test_rows_already_created_cost_one_query_and_status_reads_no_more(
     case = make_case(D(2024, 11, 1))
     services.reviews_ensure_for_case(case=case, today=ON)  # what the daily job does
     with django_assert_num_queries(1):
-        [section] = case_sections.sections(case=case, user=fm, today=ON)
-    assert [item["review"].month for item in section["context"]["items"]] == [6, 12, 18, 24]
+        [section] = case_sections.sections(CasePage(case=case, user=fm, today=ON))
+    assert [item["review"].month for item in section.context["items"]] == [6, 12, 18, 24]
     with django_assert_num_queries(0):
         next_due, continuation = selectors.case_review_status(case=case, today=ON)
     assert next_due == D(2025, 5, 1) and continuation == "approval_required"
@@ -34,8 +36,8 @@ def test_missing_rows_are_created_and_shown(make_case, fm, django_assert_num_que
     services.reviews_ensure_for_case(case=case, today=ON)
     Review.objects.filter(case=case, month=24).delete()  # e.g. the job has not run since the 24 months
     with django_assert_num_queries(5):  # read, savepoint + insert + release, read again
-        [section] = case_sections.sections(case=case, user=fm, today=ON)
-    assert [item["review"].month for item in section["context"]["items"]] == [6, 12, 18, 24]
+        [section] = case_sections.sections(CasePage(case=case, user=fm, today=ON))
+    assert [item["review"].month for item in section.context["items"]] == [6, 12, 18, 24]
     assert sorted(Review.objects.filter(case=case).values_list("month", flat=True)) == [6, 12, 18, 24]
     with django_assert_num_queries(0):
         assert selectors.case_review_status(case=case, today=ON)[1] == "approval_required"

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class IntakeConfig(AppConfig):
-    name = "intake"
-    verbose_name = "Zugang und Clearing"

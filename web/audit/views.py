@@ -1,0 +1,146 @@
+"""Pages for the data-protection officer (access log, purge runs) and the second-factor step."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.models import PurgeRun
+from audit.selectors import access_log_list
+from catalog import clock
+from fallmanagement.errors import DomainError
+from jobs.retention import purge_candidates, purge_confirm, purge_prepare
+from org.choices import Role
+from web.audit.forms import AccessLogFilterForm, OTPTokenForm
+
+
+def _require_datenschutz(request) -> None:
+    if request.user.role != Role.DATENSCHUTZ:
+        raise PermissionDenied
+
+
+@login_required
+def access_log(request):
+    _require_datenschutz(request)
+    form = AccessLogFilterForm(request.GET or None)
+    entries = None
+    if form.is_valid() and (form.cleaned_data["client"] or form.cleaned_data["user"]):
+        qs = access_log_list(
+            viewer=request.user, client_id=form.cleaned_data["client"], user_id=form.cleaned_data["user"]
+        )
+        entries = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/access_log.html", {"form": form, "entries": entries})
+
+
+@login_required
+def purge_runs(request):
+    _require_datenschutz(request)
+    runs = PurgeRun.objects.select_related("prepared_by", "confirmed_by")[:20]
+    return render(
+        request,
+        "audit/purge_runs.html",
+        {"runs": runs, "due_count": purge_candidates(today=clock.request_day(request)).count()},
+    )
+
+
+@login_required
+@require_POST
+def purge_run_prepare(request):
+    _require_datenschutz(request)
+    run = purge_prepare(acting_user=request.user)
+    messages.success(
+        request,
+        _(
+            "Löschliste mit %(n)s Kund*innen erstellt. Eine zweite Person aus dem Datenschutz muss sie bestätigen."
+        )
+        % {"n": len(run.client_ids)},
+    )
+    return redirect("audit:purge-runs")
+
+
+@login_required
+@require_POST
+def purge_run_confirm(request, pk: int):
+    _require_datenschutz(request)
+    run = PurgeRun.objects.filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    try:
+        run = purge_confirm(run=run, acting_user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(n)s Kund*innen wurden anonymisiert.") % {"n": run.anonymised_count})
+    return redirect("audit:purge-runs")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp(request):
+    """Set up (first time) or confirm the TOTP second factor, then continue to `next`."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
+    setup = device is None
+    if setup:
+        device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=request.user, name=_("Authenticator"), confirmed=False)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            if setup:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(next_url or "home")
+        form.add_error("token", _("Der Code stimmt nicht. Bitte versuchen Sie es erneut."))
+    import base64
+
+    secret = base64.b32encode(device.bin_key).decode() if setup else ""
+    return render(
+        request,
+        "audit/otp.html",
+        {
+            "form": form,
+            "setup": setup,
+            "secret": secret,
+            "otpauth_uri": device.config_url if setup else "",
+            "next": next_url,
+        },
+    )
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes lockout (AXES_LOCKOUT_CALLABLE): 429 with the API error body for the API, a German
+    page for the browser."""
+    from django.conf import settings
+    from django.http import JsonResponse
+
+    status = settings.AXES_HTTP_RESPONSE_CODE
+    message = _(
+        "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist vorübergehend gesperrt; "
+        "bitte versuchen Sie es später erneut."
+    )
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"error": {"code": "locked_out", "message": message, "fields": {}}}, status=status
+        )
+    else:
+        response = render(
+            request, "audit/lockout.html", {"failure_limit": settings.AXES_FAILURE_LIMIT}, status=status
+        )
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response

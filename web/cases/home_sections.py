@@ -1,0 +1,220 @@
+"""Start page sections of the case lifecycle (composed in `web.pages`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.choices import CaseState
+from cases.selectors import Caseload, cases_visible_to, fallmanagers_with_caseload, open_case_rows
+from org.choices import Role
+from org.models import Staff
+from web.sections import Section, StartPage
+
+STATE_ORDER = {state.value: index for index, state in enumerate(CaseState)}
+PAP_LIMIT = 200
+
+
+def _d(value: datetime.date | None) -> str:
+    """German date (the `d.m.Y` of the templates) — formatted in Python for the long tables."""
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def _open_case_rows_html(open_cases, *, user, today: datetime.date, prefix: str, labels: dict) -> str:
+    """The rows of the FM's open-cases table (the markup of templates/cases/sections/fm_caseload.html).
+
+    Built here rather than in a template loop: an FM opens this page all day, with up to 150 rows of seven
+    cells, and the template engine spent ~10 ms on them (benchmarks/results/REPORT.md) — this takes ~1 ms.
+    Every value from the database goes through `escape`; the texts are translated once per page."""
+    from reviews.selectors import case_review_status
+
+    t = {
+        "referred": escape(_("zugewiesen am")),
+        "clearing": escape(_("Clearing bis")),
+        "clr_overdue": f' <span class="badge badge-bad">{escape(_("überfällig (CLR-2)"))}</span>',
+        "overdue": f' <span class="badge badge-bad">{escape(_("überfällig"))}</span>',
+        # reviews.choices.Continuation values (REV-3, REV-4)
+        "approval_required": f' <span class="badge badge-warn">{escape(_("Zustimmung der TL erforderlich"))}</span>',
+        "not_allowed": f' <span class="badge badge-bad">{escape(_("keine Verlängerung"))}</span>',
+    }
+    out = []
+    for case in open_cases:
+        state = case.state
+        substituted = ""
+        if case.fallmanager_id != user.pk:
+            text = _("Vertretung für %(fm)s") % {"fm": case.fallmanager_name}
+            substituted = f'<br><span class="help">{escape(text)}</span>'
+        if state == CaseState.REFERRED:
+            clearing = f"{t['referred']} {_d(case.referred_on)}"
+        elif state == CaseState.CLEARING and case.clearing_started_on:
+            due = case.clearing_due_on
+            clearing = f"{t['clearing']} {_d(due)}{t['clr_overdue'] if due < today else ''}"
+        else:
+            clearing = "–"
+        months = case.months_in_case_management(today)
+        next_review, continuation = case_review_status(case=case, today=today)
+        if next_review:
+            review = _d(next_review) + (t["overdue"] if next_review < today else "") + t.get(continuation, "")
+        else:
+            review = "–"
+        out.append(
+            f'<tr>\n    <td><a href="{prefix}{case.pk}/">{escape(case.client_last_name)}, '
+            f"{escape(case.client_first_name)}</a>{substituted}</td>\n"
+            f"    <td>{escape(case.customer_number)}</td>\n"
+            f'    <td><span class="badge badge-{escape(state)}">{escape(labels.get(state, state))}</span></td>\n'
+            f"    <td>{clearing}</td>\n"
+            f"    <td>{_d(case.admitted_on) or '–'}</td>\n"
+            f"    <td>{'–' if months is None else months}</td>\n"
+            f"    <td>{review}</td>\n  </tr>\n"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+def _detail_url_prefix() -> str:
+    """`/faelle/` of `/faelle/<pk>/`: one `reverse()` per page instead of one per row."""
+    return reverse("case-detail", args=[0])[: -len("0/")]
+
+
+def fm_caseload(*, user, today: datetime.date, page: StartPage | None = None) -> Section:
+    """FM: counts by state, her open cases with key dates, counted caseload vs target (CAP-1..3, CLR-2).
+
+    Three queries however many cases: counts by state (the caseload figures CAP-1 are the active and
+    clearing counts of the same rows, so no separate caseload query), the open cases (only the columns
+    the page shows: 150 rows of the widest table are the page's main cost), their review rows.
+    The open cases go onto `page.fm_open_cases` (with `_review_rows`) for later sections."""
+    from reviews.selectors import attach_review_rows
+
+    visible = cases_visible_to(user, today=today)
+    counts = {
+        row["state"]: row["n"]
+        for row in visible.filter(fallmanager=user).order_by().values("state").annotate(n=Count("pk"))
+    }
+    open_cases = sorted(
+        attach_review_rows(open_case_rows(user, today=today)),
+        key=lambda c: (STATE_ORDER[c.state], c.client_last_name, c.client_first_name),
+    )
+    if page is not None:
+        page.fm_open_cases = open_cases
+    labels = {state.value: str(state.label) for state in CaseState}
+    prefix = _detail_url_prefix()
+    rows_html = _open_case_rows_html(open_cases, user=user, today=today, prefix=prefix, labels=labels)
+    # CAP-1/2 (as cases.selectors.staff_caseload): counted = her active cases, clearing shown apart.
+    caseload = Caseload(
+        counted=counts.get(CaseState.ACTIVE.value, 0),
+        in_clearing=counts.get(CaseState.CLEARING.value, 0),
+        target=user.caseload_target,
+    )
+    return Section(
+        title=_("Mein Fallbestand"),
+        template="cases/sections/fm_caseload.html",
+        order=10,
+        context={
+            "counts": [
+                {"state": s, "label": labels[s.value], "n": counts.get(s.value, 0)} for s in CaseState
+            ],
+            "rows": bool(open_cases),
+            "rows_html": rows_html,
+            "caseload": caseload,
+        },
+    )
+
+
+def pap_referrals(*, user, today: datetime.date) -> Section:
+    """pAp: her referrals with state and outcome (CLR-4: the pAp is informed of the outcome)."""
+    cases = list(
+        cases_visible_to(user, today=today)
+        .select_related("client", "fallmanager", "rejection_reason", "dispute_decided_by")
+        .order_by("-referred_on", "-pk")[:PAP_LIMIT]
+    )
+    return Section(
+        title=_("Meine Zuweisungen"),
+        template="cases/sections/pap_referrals.html",
+        order=10,
+        context={"cases": cases, "limit": PAP_LIMIT},
+    )
+
+
+def tl_disputes(*, user, today: datetime.date) -> Section:
+    disputed = list(
+        cases_visible_to(user, today=today)
+        .filter(state=CaseState.DISPUTED)
+        .select_related("client", "fallmanager")
+        .order_by("disputed_on", "pk")
+    )
+    return Section(
+        title=_("Offene Widersprüche"),
+        template="cases/sections/tl_disputes.html",
+        order=10,
+        context={"disputed": disputed},
+    )
+
+
+def tl_caseload(*, user, today: datetime.date, page: StartPage | None = None) -> Section:
+    """TL: counted vs target for each FM of her teams (CAP-3: over target is visible to the TL).
+
+    The FMs (annotated with their caseload) go onto `page.tl_fms`: the reporting dashboard section
+    of the same start page shows the same figures and reuses them."""
+    fms = list(
+        fallmanagers_with_caseload(
+            queryset=Staff.objects.filter(
+                role=Role.FALLMANAGER, is_active=True, team__in=user.led_teams.all()
+            )
+        ).order_by("team__name", "last_name", "first_name")
+    )
+    if page is not None:
+        page.tl_fms = fms
+    rows = [
+        {"staff": fm, "counted": fm.counted, "in_clearing": fm.in_clearing, "target": fm.caseload_target}
+        for fm in fms
+    ]
+    for row in rows:
+        row["over"] = row["counted"] > row["target"]
+    return Section(
+        title=_("Fallbestand der Fallmanager*innen"),
+        template="cases/sections/tl_caseload.html",
+        order=20,
+        context={"rows": rows},
+    )
+
+
+OTHER_ROLE_TEXT = {
+    Role.BEREICHSLEITUNG: gettext_lazy(
+        "Sie sehen die Fälle der Teams Ihres Bereichs lesend sowie die Auswertungen zum Fallbestand."
+    ),
+    Role.CONTROLLING: gettext_lazy(
+        "Sie sehen ausschließlich anonyme Auswertungen; personenbezogene Falldaten sind nicht sichtbar."
+    ),
+    Role.DATENSCHUTZ: gettext_lazy(
+        "Sie prüfen Zugriffsprotokolle und Löschfristen; Falldaten selbst bearbeiten Sie nicht."
+    ),
+    Role.ADMIN: gettext_lazy(
+        "Sie pflegen Stammdaten (Organisation, Kataloge) in der Administration; Falldaten sehen Sie nicht."
+    ),
+}
+
+
+def sections(page: StartPage) -> list[Section]:
+    user, today = page.user, page.today
+    if user.role == Role.FALLMANAGER:
+        return [fm_caseload(user=user, today=today, page=page)]
+    if user.role == Role.PAP:
+        return [pap_referrals(user=user, today=today)]
+    if user.role == Role.TEAMLEITUNG:
+        return [tl_disputes(user=user, today=today), tl_caseload(user=user, today=today, page=page)]
+    text = OTHER_ROLE_TEXT.get(user.role)
+    if text is None:
+        return []
+    return [
+        Section(
+            title=_("Ihre Aufgaben"),
+            template="cases/sections/other_role.html",
+            order=90,
+            context={"text": text},
+        )
+    ]

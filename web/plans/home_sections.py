@@ -1,0 +1,29 @@
+"""Start page: "Kontaktlücken" (PLAN-5) for FM and TL."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from plans import selectors
+from web.sections import Section, StartPage
+
+
+def sections(page: StartPage) -> list[Section]:
+    user, today = page.user, page.today
+    if not selectors.sees_contact_gaps(user):
+        return []
+    rows, total = selectors.contact_gap_cases(user, today=today)
+    return [
+        Section(
+            title=_("Kontaktlücken"),
+            template="plans/home_contact_gaps.html",
+            context={
+                "rows": rows,
+                "total": total,
+                "gap_days": settings.FM["CONTACT_GAP_DAYS"],
+                "show_fm": user.role != "fallmanager",
+            },
+            order=40,
+        )
+    ]

@@ -1,0 +1,13 @@
+"""Every HTML route, by area (each area's module keeps its URL namespace: `org:…`, `reviews:…`, …)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("web.org.urls")),
+    path("", include("web.cases.urls")),
+    path("", include("web.intake.urls")),
+    path("", include("web.reviews.urls")),
+    path("", include("web.plans.urls")),
+    path("", include("web.reporting.urls")),
+    path("", include("web.audit.urls")),
+]
