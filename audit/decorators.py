@@ -1,66 +1,113 @@
 """THE read gate (DP-2): every read of client data writes the access log through one of these two.
 
-- `audited(action, get_object=…)` for pages (a view decorator),
-- `AuditedRetrieveMixin` for DRF views (retrieve: one row; list: one row per object in one INSERT).
+- `audited(action, …)` decorates a page view;
+- `AuditedRetrieveMixin` is mixed into a DRF view (retrieve: one row; list: one row per object in one
+  INSERT per capacity).
 
-Both call `audit.services.record` / `record_bulk`. A gated view or API class carries `audited_action`
-(the decorator sets it on the wrapper; the mixin has `audit_action_retrieve`), which is what a test that
-enumerates the routes can check."""
+Both call `audit.services.record` / `record_bulk` with the business day of the request. A gated view or
+API class carries `audited_action` (the decorator sets it on the wrapper, the mixin as a class attribute),
+which is what a test that enumerates the routes checks."""
 
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
 
 from audit.services import record, record_bulk
+from catalog import clock
 
 
-def audited(action: str, *, get_object, context: dict | None = None):
-    """Decorate a view; `get_object(request, *args, **kwargs)` returns the case/client it showed (already
-    scoped — None means nothing personal was shown). One row is written per successful (2xx) GET.
+def audited(action: str, *, get_object=None, context: dict | None = None):
+    """Log what a successful (2xx) GET of the decorated view showed.
 
-    A view that found the object itself may put it on `request.audited_object` to spare `get_object`."""
+    The view names it on the request: `request.audited_object` (one case or client) or
+    `request.audited_objects` (a list; `request.audited_capacity` when the capacity is the same for all),
+    plus `request.audited_context` for details of this request. Without either, `get_object(request,
+    *args, **kwargs)` is asked (already scoped; None means nothing personal was shown)."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
-            if (
-                request.method == "GET"
-                and 200 <= response.status_code < 300
-                and request.user.is_authenticated
-            ):
-                obj = getattr(request, "audited_object", None)
-                if obj is None:
-                    obj = get_object(request, *args, **kwargs)
-                if obj is not None:
-                    record(
+            if request.method != "GET" or not 200 <= response.status_code < 300:
+                return response
+            if not request.user.is_authenticated:
+                return response
+            details = {**(context or {}), **getattr(request, "audited_context", {})}
+            day = clock.request_day(request)
+            objs = getattr(request, "audited_objects", None)
+            if objs is not None:
+                if objs:
+                    capacity = getattr(request, "audited_capacity", None)
+                    record_bulk(
                         user=request.user,
                         action=action,
-                        obj=obj,
-                        context=context,
-                        today=getattr(request, "audited_day", None),
+                        objs=objs,
+                        capacity=capacity,
+                        context=details,
+                        today=day,
                     )
+                return response
+            obj = getattr(request, "audited_object", None)
+            if obj is None and get_object is not None:
+                obj = get_object(request, *args, **kwargs)
+            if obj is not None:
+                record(user=request.user, action=action, obj=obj, context=details, today=day)
             return response
 
-        wrapper.audited_action = action  # the route-enumerating test finds the gate by this attribute
+        wrapper.audited_action = action
         return wrapper
 
     return decorator
 
 
 class AuditedRetrieveMixin:
-    """For DRF views that show a case or client: log one access row per retrieve and one per object
-    on list pages (DP-2). Set `audit_action_retrieve` / `audit_action_list` (e.g. "case.view",
-    "case.list"); `audit_list=False` switches list logging off."""
+    """For DRF views that show a case or client: `audit_object` logs one access row, `audit_objects` one
+    per object on list pages (DP-2). Set `audit_action_retrieve` / `audit_action_list` (e.g. "case.view",
+    "case.list"), `audit_context`; `audit_list=False` switches list logging off. A view whose list capacity
+    follows from the loaded rows overrides `audit_list_capacity` (no query per row)."""
 
     audit_action_retrieve: str = "case.view"
     audit_action_list: str = "case.list"
     audit_list: bool = True
     audit_context: dict | None = None
 
+    @property
+    def audited_action(self) -> str:
+        return self.audit_action_retrieve
+
+    def audit_list_capacity(self, user, obj) -> str | None:
+        return None  # None: the capacity resolver decides per object
+
+    def audit_object(self, request, obj) -> None:
+        record(
+            user=request.user,
+            action=self.audit_action_retrieve,
+            obj=obj,
+            context=self.audit_context,
+            today=clock.request_day(request),
+        )
+
+    def audit_objects(self, request, objs) -> None:
+        """One INSERT per capacity, however many rows the page shows."""
+        if not self.audit_list or not objs:
+            return
+        groups: dict[str | None, list] = defaultdict(list)
+        for obj in objs:
+            groups[self.audit_list_capacity(request.user, obj)].append(obj)
+        for capacity, items in groups.items():
+            record_bulk(
+                user=request.user,
+                action=self.audit_action_list,
+                objs=items,
+                capacity=capacity,
+                context=self.audit_context,
+                today=clock.request_day(request),
+            )
+
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
-        record(user=request.user, action=self.audit_action_retrieve, obj=instance, context=self.audit_context)
+        self.audit_object(request, instance)
         return self.get_response_for(instance)
 
     def get_response_for(self, instance):
@@ -74,9 +121,6 @@ class AuditedRetrieveMixin:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         objects = list(page if page is not None else queryset)
-        if self.audit_list and objects:
-            record_bulk(
-                user=request.user, action=self.audit_action_list, objs=objects, context=self.audit_context
-            )
+        self.audit_objects(request, objects)
         data = self.get_serializer(objects, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)

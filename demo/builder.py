@@ -11,7 +11,6 @@ Everything is drawn from one seeded random generator: the same seed and day give
 from __future__ import annotations
 
 import datetime
-import inspect
 import random
 import time
 import unicodedata
@@ -25,12 +24,19 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count, Q
 
+from cases import services as case_services
 from cases.choices import CaseState, ForwardTarget, HandoverKind, NeedStatus
 from cases.models import Case, CaseEvent, Client, ClientNeed, Household
+from cases.selectors import fallmanagers_with_caseload
 from catalog import clock
 from catalog.models import ACCESS_KEY_GROUPS, Need
+from fallmanagement.errors import DomainError
+from jobs.daily import daily_jobs_run
 from org.choices import Role
 from org.models import Area, Site, Staff, Team
+from plans import services as plan_services
+from plans.choices import ContactKind, GoalKind
+from reporting.models import OutcomeRecord
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
 DEFAULT_SEED = 2026
@@ -605,12 +611,9 @@ class DemoBuilder:
         return self.tl_of_team[self.team_index[fm.team_id]]
 
     def _run_episode(self, plan: ClientPlan, ep: Episode) -> None:
-        from cases import services as intake
-        from cases.services import case_import
-
         rng, today, fm, pap = self.rng, self.today, plan.fm, plan.pap
         if ep.path == "import":
-            case = case_import(
+            case = case_services.case_import(
                 acting_user=self.admin,
                 client=plan.client,
                 fallmanager=fm,
@@ -625,7 +628,7 @@ class DemoBuilder:
                     "reason": rng.choice(INDIVIDUAL_REASONS),
                     "teamleitung_consulted_on": ep.referred_on - self._days(0, 5),
                 }
-            case = intake.case_refer(
+            case = case_services.case_refer(
                 acting_user=pap,
                 client=plan.client,
                 fallmanager=fm,
@@ -639,12 +642,14 @@ class DemoBuilder:
             )
             if ep.path == "referred":
                 return
-            case = intake.case_start_clearing(case=case, acting_user=fm, on=ep.clearing_on, today=today)
+            case = case_services.case_start_clearing(
+                case=case, acting_user=fm, on=ep.clearing_on, today=today
+            )
             if ep.path == "clearing":
                 return
             if ep.path == "forward":
                 detail, text = FORWARD_TEXTS[ep.forward_to]
-                intake.case_forward(
+                case_services.case_forward(
                     case=case,
                     acting_user=fm,
                     to=ep.forward_to,
@@ -655,7 +660,7 @@ class DemoBuilder:
                 )
                 return
             if ep.path == "return":
-                intake.case_return_to_pap(
+                case_services.case_return_to_pap(
                     case=case,
                     acting_user=fm,
                     justification=rng.choice(RETURN_TEXTS),
@@ -664,7 +669,7 @@ class DemoBuilder:
                 )
                 return
             if ep.path == "reject" or ep.dispute:
-                case = intake.case_reject(
+                case = case_services.case_reject(
                     case=case,
                     acting_user=fm,
                     reason_code=ep.reason_code,
@@ -673,7 +678,7 @@ class DemoBuilder:
                     today=today,
                 )
                 if ep.dispute:
-                    case = intake.case_dispute(
+                    case = case_services.case_dispute(
                         case=case,
                         acting_user=pap,
                         comment=rng.choice(DISPUTE_COMMENTS),
@@ -682,7 +687,7 @@ class DemoBuilder:
                     )
                 if ep.dispute in ("admit", "reject"):
                     admit = ep.dispute == "admit"
-                    case = intake.case_decide_dispute(
+                    case = case_services.case_decide_dispute(
                         case=case,
                         acting_user=self._tl(fm),
                         admit=admit,
@@ -693,13 +698,11 @@ class DemoBuilder:
                 if ep.path == "reject":
                     return
             else:
-                case = intake.case_admit(case=case, acting_user=fm, on=ep.admitted_on, today=today)
+                case = case_services.case_admit(case=case, acting_user=fm, on=ep.admitted_on, today=today)
         if ep.closed_on:
             self._close(plan, ep, case)
 
     def _close(self, plan: ClientPlan, ep: Episode, case: Case) -> None:
-        from cases.services import case_close
-
         rng, fm = self.rng, plan.fm
         is_last = ep is plan.episodes[-1]
         if is_last:  # PLAN-6: needs reduced during the episode count in the Wirkungsanalyse (EXIT-3)
@@ -713,7 +716,7 @@ class DemoBuilder:
                     status=rng.choice([NeedStatus.REDUCED, NeedStatus.RESOLVED]), status_changed_on=changed
                 )
         talk = max(ep.admitted_on, ep.closed_on - self._days(0, 10))
-        case_close(
+        case_services.case_close(
             case=case,
             acting_user=fm,
             exit_reason_code=ep.exit_code,
@@ -756,59 +759,29 @@ class DemoBuilder:
                 updates.append(cn)
         ClientNeed.objects.bulk_update(updates, ["status", "status_changed_on"], batch_size=1000)
 
-    # --- optional hooks of apps that are still being built --------------------------------------------
-    def _call(self, func, candidates: dict):
-        """Call `func` with the keyword arguments it accepts; None if it needs one we cannot give."""
-        params = inspect.signature(func).parameters
-        kwargs = {}
-        for name, param in params.items():
-            if param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
-                continue
-            if name in candidates:
-                kwargs[name] = candidates[name]
-            elif param.default is param.empty:
-                return None
-        return func(**kwargs)
-
-    def _hook(self, label: str, run) -> None:
+    # --- plan content and the daily job: through the services ---------------------------------------
+    def _step(self, label: str, run) -> None:
+        """One demo step in its own transaction; a rule that refuses it is reported, not raised."""
         try:
             with transaction.atomic():
                 outcome = run()
-        except Exception as exc:  # a colleague's half-built app must not break `make run`
+        except DomainError as exc:
             self.hooks.append(f"{label}: übersprungen ({type(exc).__name__}: {exc})")
             return
         if outcome is not None:
             self.hooks.append(f"{label}: {outcome}")
 
     def run_hooks(self, plans: list[ClientPlan]) -> None:
-        try:
-            from plans import services as plan_services
-        except ImportError:
-            plan_services = None
-        if plan_services is not None:
-            self._hook(
-                "Vereinbarungen, Ziele und Kontakte", lambda: self._plans_content(plan_services, plans)
-            )
-        try:
-            from jobs import daily as review_services
-        except ImportError:
-            review_services = None
-        jobs = getattr(review_services, "daily_jobs_run", None)
-        if callable(jobs):
+        self._step("Vereinbarungen, Ziele und Kontakte", lambda: self._plans_content(plans))
 
-            def run():
-                result = self._call(
-                    jobs,
-                    {"on": self.today, "today": self.today, "acting_user": self.admin, "send_digests": False},
-                )
-                return "ausgeführt" if result is None else f"ausgeführt ({result})"
+        def daily_jobs() -> str:
+            result = daily_jobs_run(on=self.today, send_digests=False)
+            return f"ausgeführt ({result})"
 
-            self._hook("Tägliche Jobs (Fortführungsprüfungen, Erinnerungen)", run)
+        self._step("Tägliche Jobs (Fortführungsprüfungen, Erinnerungen)", daily_jobs)
 
-    def _plans_content(self, plan_services, plans: list[ClientPlan]) -> str | None:
+    def _plans_content(self, plans: list[ClientPlan]) -> str | None:
         """PLAN-2/3/5: a few goals, agreements and contacts, so the case pages are not empty."""
-        from plans.choices import ContactKind, GoalKind
-
         rng, today = self.rng, self.today
         made: Counter = Counter()
         picked = [p for p in plans if p.scenario == "active" and p.episodes[-1].path == "admit"][:60]
@@ -819,46 +792,41 @@ class DemoBuilder:
             admitted = case.admitted_on
             span = max(1, (today - admitted).days)
             concluded = min(today, max(admitted + self._days(7, 30), today - self._days(10, 170)))
-            text = rng.choice(EXPECTED_PROGRESS)
-            given = {
-                "case": case,
-                "acting_user": plan.fm,
-                "today": today,
-                "concluded_on": concluded,
-                "client_commitments": "Termine wahrnehmen, Beratungsangebote nutzen, Unterlagen vorlegen.",
-                "jobcenter_commitments": "Begleitung im Fallmanagement, Übernahme der Fahrtkosten, Vermittlung an Netzwerkpartner.",
-                "text": text,
-                "kind": rng.choice(
-                    [GoalKind.INTEGRATION, GoalKind.INTEGRATION, GoalKind.SOCIAL_PARTICIPATION]
-                ),
-                "agreed_on": concluded,
-                "target_date": today + self._days(30, 180),
-            }
-            for name, key in (("agreement_conclude", "Vereinbarungen"), ("goal_create", "Ziele")):
-                func = getattr(plan_services, name, None)
-                if callable(func) and self._call(func, given) is not None:
-                    made[key] += 1
-            contact_create = getattr(plan_services, "contact_create", None)
-            if callable(contact_create):
-                days = sorted(rng.randint(0, span) for _ in range(rng.randint(1, 4)))
-                for offset in days:
-                    given_contact = {
-                        **given,
-                        "kind": rng.choice(ContactKind.values),
-                        "date": admitted + datetime.timedelta(days=offset),
-                        "note": "Gespräch zur aktuellen Situation und zu den nächsten Schritten.",
-                    }
-                    if self._call(contact_create, given_contact) is not None:
-                        made["Kontakte"] += 1
+            plan_services.agreement_conclude(
+                case=case,
+                acting_user=plan.fm,
+                concluded_on=concluded,
+                client_commitments="Termine wahrnehmen, Beratungsangebote nutzen, Unterlagen vorlegen.",
+                jobcenter_commitments="Begleitung im Fallmanagement, Übernahme der Fahrtkosten, Vermittlung an Netzwerkpartner.",
+                today=today,
+            )
+            made["Vereinbarungen"] += 1
+            plan_services.goal_create(
+                case=case,
+                acting_user=plan.fm,
+                text=rng.choice(EXPECTED_PROGRESS),
+                target_date=today + self._days(30, 180),
+                kind=rng.choice([GoalKind.INTEGRATION, GoalKind.INTEGRATION, GoalKind.SOCIAL_PARTICIPATION]),
+                agreed_on=concluded,
+                today=today,
+            )
+            made["Ziele"] += 1
+            days = sorted(rng.randint(0, span) for _ in range(rng.randint(1, 4)))
+            for offset in days:
+                plan_services.contact_create(
+                    case=case,
+                    acting_user=plan.fm,
+                    kind=rng.choice(ContactKind.values),
+                    date=admitted + datetime.timedelta(days=offset),
+                    note="Gespräch zur aktuellen Situation und zu den nächsten Schritten.",
+                    today=today,
+                )
+                made["Kontakte"] += 1
         return ", ".join(f"{n} {key}" for key, n in made.items()) or None
 
     # --- summary -------------------------------------------------------------------------------------
     def summary(self) -> tuple[dict, list[tuple[str, str, str]]]:
-        from cases.selectors import fallmanagers_with_caseload
-
         today = self.today
-        from reporting.models import OutcomeRecord
-
         states = Counter(
             dict(Case.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from rest_framework.response import Response
 from api.cases import serializers as s
 from api.common import role_permission
 from api.transitions import SERIALIZERS
-from audit import services as audit
+from audit.decorators import AuditedRetrieveMixin
 from audit.models import Capacity
 from cases import services, transitions
 from cases.choices import CaseState, NeedStatus
@@ -48,10 +47,6 @@ def _not_found() -> NotFound:
 # --- access log (DP-2): every read of a client or case through the API is logged -------------------
 
 
-def _log_read(request, obj, action: str) -> None:
-    audit.record(user=request.user, action=action, obj=obj, context={"via": "api"}, today=clock.request_day())
-
-
 def _list_capacity(user, obj) -> str:
     """The capacity of a list read, from data already loaded (no query per row)."""
     role = user.role
@@ -66,20 +61,13 @@ def _list_capacity(user, obj) -> str:
     )
 
 
-def _log_list(request, objs, action: str) -> None:
-    """One INSERT per capacity (at most two), however many rows the page shows."""
-    groups: dict[str, list] = defaultdict(list)
-    for obj in objs:
-        groups[_list_capacity(request.user, obj)].append(obj)
-    for capacity, items in groups.items():
-        audit.record_bulk(
-            user=request.user,
-            action=action,
-            objs=items,
-            capacity=capacity,
-            context={"via": "api"},
-            today=clock.request_day(),
-        )
+class _Audited(AuditedRetrieveMixin):
+    """The read gate of the clients and cases API (DP-2): list capacities from the loaded rows."""
+
+    audit_context = {"via": "api"}
+
+    def audit_list_capacity(self, user, obj) -> str:
+        return _list_capacity(user, obj)
 
 
 class _ClientPermission(permissions.BasePermission):
@@ -125,8 +113,10 @@ def _clients_queryset(user, on: datetime.date):
     )
 
 
-class ClientListCreate(GenericAPIView):
+class ClientListCreate(_Audited, GenericAPIView):
     """Clients in the caller's scope; a pAp creates clients of her site."""
+
+    audit_action_list = "client.list"
 
     permission_classes = [permissions.IsAuthenticated, _ClientPermission]
     serializer_class = s.ClientSerializer
@@ -137,7 +127,7 @@ class ClientListCreate(GenericAPIView):
     @extend_schema(responses={200: s.ClientSerializer(many=True)})
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        _log_list(request, page, "client.list")
+        self.audit_objects(request, page)
         return self.get_paginated_response(s.ClientSerializer(page, many=True).data)
 
     @extend_schema(request=s.ClientCreateSerializer, responses={201: s.ClientSerializer})
@@ -158,8 +148,10 @@ class ClientListCreate(GenericAPIView):
         return Response(s.ClientSerializer(client).data, status=status.HTTP_201_CREATED)
 
 
-class ClientDetail(GenericAPIView):
+class ClientDetail(_Audited, GenericAPIView):
     """One client in scope (404 otherwise)."""
+
+    audit_action_retrieve = "client.view"
 
     permission_classes = [permissions.IsAuthenticated, _ClientPermission]
     serializer_class = s.ClientSerializer
@@ -173,7 +165,7 @@ class ClientDetail(GenericAPIView):
     @extend_schema(parameters=[ID_PARAM], responses={200: s.ClientSerializer})
     def get(self, request, pk):
         client = self._get(request, pk)
-        _log_read(request, client, "client.view")
+        self.audit_object(request, client)
         return Response(s.ClientSerializer(client).data)
 
     @extend_schema(
@@ -215,8 +207,10 @@ def _detail(request, case: Case) -> dict:
     return s.CaseDetailSerializer(case, context={"today": clock.request_day(), "user": request.user}).data
 
 
-class CaseListCreate(GenericAPIView):
+class CaseListCreate(_Audited, GenericAPIView):
     """Cases in the caller's scope (filter `?state=`); a pAp refers a client (ACC-1..3, ACC-5, READ-1/2)."""
+
+    audit_action_list = "case.list"
 
     serializer_class = s.CaseSerializer
 
@@ -242,7 +236,7 @@ class CaseListCreate(GenericAPIView):
                 )
             qs = qs.filter(state=state)
         page = self.paginate_queryset(qs)
-        _log_list(request, page, "case.list")
+        self.audit_objects(request, page)
         return self.get_paginated_response(
             s.CaseSerializer(page, many=True, context={"today": clock.request_day()}).data
         )
@@ -271,8 +265,10 @@ class CaseListCreate(GenericAPIView):
         return Response(_detail(request, _case_in_scope(request, case.pk)), status=status.HTTP_201_CREATED)
 
 
-class CaseDetail(GenericAPIView):
+class CaseDetail(_Audited, GenericAPIView):
     """One case in scope (404 otherwise), with the transitions the caller may fire now."""
+
+    audit_action_retrieve = "case.view"
 
     serializer_class = s.CaseDetailSerializer
 
@@ -282,7 +278,7 @@ class CaseDetail(GenericAPIView):
     @extend_schema(parameters=[ID_PARAM], responses={200: s.CaseDetailSerializer})
     def get(self, request, pk):
         case = _case_in_scope(request, pk)
-        _log_read(request, case, "case.view")
+        self.audit_object(request, case)
         return Response(_detail(request, case))
 
 

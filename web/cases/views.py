@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from audit import services as audit
+from audit.decorators import audited
 from cases import transitions
 from cases.access import scope_memo
 from cases.choices import CaseState, HandoverKind
@@ -182,14 +182,14 @@ def review_status(case, today: datetime.date) -> tuple[datetime.date | None, str
 
 
 @login_required
+@audited("case.view", context={"view": "case_detail"})
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = clock.request_day(request)
     user = request.user
     case = case_get(user, pk, today=today)
     if case is None:
         raise Http404
-    # DP-2: every read of a client's personal data is logged.
-    audit.record(user=user, action="case.view", obj=case, context={"view": "case_detail"}, today=today)
+    request.audited_object = case  # DP-2: the read gate logs the page once it is shown
     allowed, blocked = actions_for(case, user)
     history = [
         {

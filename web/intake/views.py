@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from audit import services as audit
+from audit.decorators import audited
 from cases.choices import OPEN_STATES, CaseState
 from cases.models import Case
 from cases.selectors import cases_visible_to, client_get, clients_visible_to
@@ -151,6 +151,7 @@ def _client_or_404(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@audited("client.view", context={"view": "referral"})
 def referral(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     _require_role(user, Role.PAP)
@@ -190,8 +191,8 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     else:
-        # DP-2: the referral page shows the client's personal data and needs.
-        audit.record(user=user, action="client.view", obj=client, context={"view": "referral"}, today=today)
+        # DP-2: the referral page shows the client's personal data and needs (logged by the read gate).
+        request.audited_object = client
         form = ReferralForm(user=user, client=client, today=today)
         check = access_check(
             need_codes=form.initial.get("needs", []),

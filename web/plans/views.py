@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from audit import services as audit
+from audit.decorators import audited
 from cases.choices import CaseState
 from catalog import clock
 from fallmanagement.errors import DomainError, NotFound, NotPermitted, add_domain_error
@@ -317,11 +317,12 @@ def contact_create(request, pk):
 
 @login_required
 @require_GET
+@audited("case.summary.view")
 def case_summary(request, pk):
     """A printable one-page story of the case: state, next deadline, needs, goals, agreement,
     services, contacts."""
     case = _case(request, pk, write=False)
-    audit.record(user=request.user, action="case.summary.view", obj=case)
+    request.audited_object = case  # DP-2: the read gate logs the page
     today = clock.request_day(request)
     secs = case_sections.sections(CasePage(case=case, user=request.user, today=today))
     ctx = {s.template.rsplit("/", 1)[-1].removesuffix(".html"): s.context for s in secs}

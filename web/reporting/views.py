@@ -3,7 +3,6 @@ dashboards with the case lists behind their numbers. Thin: selectors read, servi
 
 from __future__ import annotations
 
-import datetime
 from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
@@ -16,11 +15,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from audit import services as audit
+from audit.decorators import audited
 from audit.models import Capacity
 from catalog import clock
 from catalog.validators import parse_id, parse_month
 from fallmanagement.errors import InvalidInput
+from org.choices import Role
 from reporting.selectors import (
     DASHBOARD_FIGURES,
     DASHBOARD_ROLES,
@@ -266,24 +266,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _log_list_read(user, cases: list, *, kind: str, today: datetime.date) -> None:
-    """DP-2: the list shows client names, so every shown case is logged — one INSERT per page. The
-    capacity is the viewer's lead role: the list is limited to the teams she leads."""
-    if not cases:
-        return
-
-    capacity = Capacity.TEAMLEITUNG if user.role == "teamleitung" else Capacity.BEREICHSLEITUNG
-    audit.record_bulk(
-        user=user,
-        action="case.list",
-        objs=cases,
-        capacity=capacity,
-        context={"via": "dashboard", "kind": kind},
-        today=today,
-    )
-
-
 @login_required
+@audited("case.list", context={"via": "dashboard"})
 def dashboard_case_list(request: HttpRequest) -> HttpResponse:
     """The cases behind a dashboard number, within the viewer's scope (DP-1); a foreign filter is 404."""
     _require_role(request.user, DASHBOARD_ROLES)
@@ -301,7 +285,13 @@ def dashboard_case_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     number = request.GET.get("page")
     page = Paginator(_PageWithTotal(cases, number, PAGE_SIZE), PAGE_SIZE).get_page(number)
-    _log_list_read(request.user, list(page.object_list), kind=kind, today=today)
+    # DP-2: the list shows client names, so the read gate logs every shown case — one INSERT per page. The
+    # capacity is the viewer's lead role: the list is limited to the teams she leads.
+    request.audited_objects = list(page.object_list)
+    request.audited_capacity = (
+        Capacity.TEAMLEITUNG if request.user.role == Role.TEAMLEITUNG else Capacity.BEREICHSLEITUNG
+    )
+    request.audited_context = {"kind": kind}
     labels = dict(DASHBOARD_FIGURES)
     title = labels.get(kind) or _("Ablehnungen (12 Monate): %(r)s") % {"r": reason}
     query = {k: v for k, v in request.GET.items() if k != "page"}

@@ -1,4 +1,4 @@
-"""`manage.py load_demo [--if-empty] [--seed N] [--clients N]`: the demo jobcenter (see cases/demo.py)."""
+"""`manage.py load_demo [--if-empty] [--seed N] [--clients N]`: the demo jobcenter (see demo/builder.py)."""
 
 import datetime
 
