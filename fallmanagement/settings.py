@@ -101,7 +101,15 @@ TEMPLATES = [
                 "web.context_processors.navigation",
             ],
         },
-    }
+    },
+    # Django's Jinja2 backend for the hot fragments (web/jinja2/, autoescaped): the FM's open-cases rows.
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "web" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": True},
+    },
 ]
 
 # PostgreSQL everywhere (production, tests, and `make run`, which starts an embedded server and sets

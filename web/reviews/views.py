@@ -21,7 +21,6 @@ from org.choices import Role
 from reminders.choices import ReminderKind
 from reminders.services import reminder_mark_done
 from reviews import selectors, services
-from reviews.choices import ReviewDecision
 from web.reviews.forms import AccessCheckForm, DocumentForm, TeamleitungForm
 
 
@@ -32,11 +31,30 @@ def _next(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _textarea(field) -> dict:
+    """What the template writes out for a form's textarea: label, limit and size — read from the form, so
+    the inbox inputs and the form that validates the POST cannot drift apart."""
+    return {
+        "label": field.label,
+        "maxlength": str(field.max_length),  # as text: the template would localise 10000 to "10.000"
+        "rows": str(field.widget.attrs.get("rows", 10)),
+        "cols": str(field.widget.attrs.get("cols", 40)),
+    }
+
+
+# The inbox lists up to hundreds of items: its inputs are written out in `reviews/_review_item.html` from
+# these specs of DocumentForm/TeamleitungForm (names `r<pk>-<field>` / `t<pk>-<field>` are the forms'
+# prefixes) — rendering two bound forms per item through the widget templates was most of the page's time.
 FORM_LABELS = {
     "decision": DocumentForm.base_fields["decision"].label,
     "reasons": DocumentForm.base_fields["reasons"].label,
     "prognosis": DocumentForm.base_fields["prognosis"].label,
     "comment": TeamleitungForm.base_fields["comment"].label,
+}
+FORM_INPUTS = {
+    "reasons": _textarea(DocumentForm.base_fields["reasons"]),
+    "prognosis": _textarea(DocumentForm.base_fields["prognosis"]),
+    "comment": _textarea(TeamleitungForm.base_fields["comment"]),
 }
 
 
@@ -51,12 +69,10 @@ def review_item_context(*, review, user, today, can_document=None, can_decide=No
         "today": today,
         "can_document": can_document and review.state == "due",
         "can_decide": can_decide and review.waits_for_teamleitung,
-        # The inbox lists up to hundreds of items: the inputs are written out in the template (same names,
-        # ids and limits as DocumentForm/TeamleitungForm, which validate the POST) — rendering two bound
-        # forms per item through the widget templates was most of the page's time.
-        "decision_choices": ReviewDecision.choices,
+        "decision_choices": DocumentForm.base_fields["decision"].choices,
         "decision_initial": DocumentForm.base_fields["decision"].initial,
         "labels": FORM_LABELS,
+        "inputs": FORM_INPUTS,
     }
 
 
