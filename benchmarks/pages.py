@@ -233,17 +233,17 @@ def measure(scenario: Scenario, *, client: Client, runs: int, with_plans: bool =
 
 
 def patch_fm_scope() -> Callable[[], None]:
-    """What-if for the proposed fix in cases/selectors.py (see REPORT.md): the FM scope as a literal id list
+    """What-if for the proposed fix in cases/access.py (see REPORT.md): the FM scope as a literal id list
     (`fallmanager_id IN (own, covered…)`, the substitutions read first) instead of `fallmanager = own OR
     fallmanager IN (SELECT absent_id FROM org_substitution …)`, whose OR with a subplan makes PostgreSQL
     scan cases_case sequentially. Returns the undo function."""
     from django.db.models import Q
 
-    from cases import selectors
+    from cases import access
     from org.choices import Role
     from org.models import Substitution
 
-    original = selectors._scope_q
+    original = access._scope_q_resolve
 
     def _scope_q(user, today, prefix=""):
         if user.is_authenticated and user.is_active and user.role == Role.FALLMANAGER:
@@ -255,8 +255,8 @@ def patch_fm_scope() -> Callable[[], None]:
             return Q(**{f"{prefix}fallmanager_id__in": [user.pk, *covered]})
         return original(user, today, prefix)
 
-    selectors._scope_q = _scope_q
-    return lambda: setattr(selectors, "_scope_q", original)
+    access._scope_q_resolve = _scope_q
+    return lambda: setattr(access, "_scope_q_resolve", original)
 
 
 def _url(name: str, *args) -> str | None:
