@@ -12,6 +12,14 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from reviews.choices import ReviewDecision, ReviewGate, ReviewState
 
 
+def waits_for_teamleitung_q(prefix: str = "") -> Q:
+    """REV-2/REV-3 "waits for the TL" as a query (`Review.waits_for_teamleitung` is the same rule on one
+    row): approval pending, or documented at a gate where the TL takes note. `prefix` e.g. "reviews__"."""
+    return Q(**{f"{prefix}state": ReviewState.APPROVAL_PENDING}) | Q(
+        **{f"{prefix}state": ReviewState.DOCUMENTED, f"{prefix}gate": ReviewGate.INFORM_TEAMLEITUNG}
+    )
+
+
 def _guard(message: str):
     def wrap(func):
         func.message = message
@@ -85,6 +93,7 @@ class Review(FSMModelMixin, models.Model):
 
     @property
     def waits_for_teamleitung(self) -> bool:
+        """REV-2/REV-3, the same rule as `waits_for_teamleitung_q`."""
         return self.state == ReviewState.APPROVAL_PENDING or (
             self.state == ReviewState.DOCUMENTED and self.gate == ReviewGate.INFORM_TEAMLEITUNG
         )

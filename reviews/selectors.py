@@ -15,7 +15,7 @@ from catalog import periods
 from org.choices import Role
 from reminders.models import Reminder
 from reviews.choices import Continuation, ReviewDecision, ReviewGate, ReviewState
-from reviews.models import Review
+from reviews.models import Review, waits_for_teamleitung_q
 
 # Columns `case_review_status` reads; the bulk selector loads only these.
 _STATUS_FIELDS = ("id", "case_id", "month", "due_on", "gate", "state", "decision")
@@ -174,10 +174,7 @@ def reviews_waiting_for_teamleitung(*, user, today: datetime.date | None = None)
         return Review.objects.none()
     return (
         reviews_visible_to(user, today=today)
-        .filter(
-            Q(state=ReviewState.APPROVAL_PENDING)
-            | Q(state=ReviewState.DOCUMENTED, gate=ReviewGate.INFORM_TEAMLEITUNG)
-        )
+        .filter(waits_for_teamleitung_q())
         .select_related("case", "case__client", "case__fallmanager", "documented_by")
         .order_by("documented_on", "pk")
     )
@@ -200,9 +197,7 @@ def teamleitung_counts(*, user, today: datetime.date) -> dict[str, int]:
     if not user.has_role(Role.TEAMLEITUNG):
         return {"pending": 0, "long": 0}
     limit = periods.long_case_limit(today)
-    waiting = Q(reviews__state=ReviewState.APPROVAL_PENDING) | Q(
-        reviews__state=ReviewState.DOCUMENTED, reviews__gate=ReviewGate.INFORM_TEAMLEITUNG
-    )
+    waiting = waits_for_teamleitung_q("reviews__")
     return cases_visible_to(user, today=today).aggregate(
         pending=Count("reviews", filter=waiting),
         long=Count("pk", distinct=True, filter=Q(state=CaseState.ACTIVE, admitted_on__lt=limit)),
