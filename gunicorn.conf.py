@@ -8,7 +8,9 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # one per CPU: the pages are CPU-bound
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))  # overlap database waits within a worker
+# More threads than admission slots (FM_ADMISSION_LIMIT, default 4; fallmanagement/admission.py): the
+# extra threads answer overload at once with 503 instead of leaving it queued in the socket.
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = 30
 graceful_timeout = 10
 # Load Django once in the master: workers fork from it (shared memory pages, fast restarts).

@@ -139,7 +139,7 @@ AUTHENTICATION_BACKENDS = [
 # no anonymous "user" row in org.Staff.
 ANONYMOUS_USER_NAME = None
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "org.hashers.Argon2idHasher",  # Argon2id, OWASP minimum parameters (org/hashers.py)
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -65,7 +65,7 @@ def test_dp_lockout_ends_after_cool_off(client, fm):
 def test_settings_hashing_and_password_length():
     from fallmanagement import settings as project_settings  # the suite swaps in a fast hasher
 
-    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert project_settings.PASSWORD_HASHERS[0] == "org.hashers.Argon2idHasher"
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
