@@ -46,6 +46,12 @@ class AccessLog(models.Model):
     client_id = models.BigIntegerField(_("Kund*in-ID"), null=True, blank=True)
     capacity = models.CharField(_("Eigenschaft"), max_length=20, choices=Capacity.choices)
     context = models.JSONField(_("Kontext"), default=dict, blank=True)
+    # The hash chain (issue 15, DP-2): set by the database trigger `audit_accesslog_chain` on INSERT, whatever
+    # the application sends. `seq` numbers the entries without gaps, `prev_hash` is the predecessor's `hash`,
+    # `hash` = sha256(prev_hash || audit_accesslog_canonical(row)). Checked by `verify_audit_log`.
+    seq = models.BigIntegerField(_("laufende Nummer"), null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(_("Prüfsumme des Vorgängers"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("Prüfsumme"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Zugriffsprotokoll")
@@ -59,6 +65,22 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
+
+
+class AccessLogChainHead(models.Model):
+    """The head of the access log's hash chain: one row (id 1), written only by the trigger function
+    `audit_accesslog_chain` (SECURITY DEFINER). Its row lock serialises concurrent writers, so the chain has
+    no forks. The application's database role has no privilege on this table."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("Kopf der Prüfsummenkette")
+        verbose_name_plural = _("Kopf der Prüfsummenkette")
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.hash}"
 
 
 class PurgeRun(models.Model):

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime
 
-import pgtrigger
-from django.apps import apps
+from django.db import connection
 from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce
 
 from cases.choices import OPEN_STATES
-from cases.models import HISTORY_MODELS, Case, CaseEvent, Client, ClientNeed, Household
+from cases.models import Case, Client, Household
 from catalog import periods
 
 ANONYMISED_NAME = "Anonymisiert"
@@ -59,14 +58,6 @@ def anonymise(*, client_ids: list[int], today: datetime.date) -> list[int]:
         return []
     case_ids = list(Case.objects.filter(client_id__in=ids).values_list("pk", flat=True))
     household_ids = {c.household_id for c in clients}
-    # Shred the change history of these persons first: it holds their names (STYLE 5, DP-5).
-    history = {model: apps.get_model("audit", name) for model, name in HISTORY_MODELS.items()}
-    triggers = [f"audit.{name}:append_only" for name in HISTORY_MODELS.values()]
-    with pgtrigger.ignore(*triggers):
-        history[Client].objects.filter(pgh_obj_id__in=ids).delete()
-        history[ClientNeed].objects.filter(client_id__in=ids).delete()
-        history[Case].objects.filter(pgh_obj_id__in=case_ids).delete()
-        history[CaseEvent].objects.filter(case_id__in=case_ids).delete()
     for client in clients:
         client.first_name = ANONYMISED_NAME
         client.last_name = ANONYMISED_NAME
@@ -79,7 +70,13 @@ def anonymise(*, client_ids: list[int], today: datetime.date) -> list[int]:
         ["first_name", "last_name", "customer_number", "birth_date", "access_check_result", "anonymised_on"],
     )
     Case.objects.filter(pk__in=case_ids).update(**dict.fromkeys(_CASE_TEXT_FIELDS, ""))
-    CaseEvent.objects.filter(case_id__in=case_ids).update(payload={})
+    # Then shred the change history of these persons (it holds their names, STYLE 5) and blank their
+    # lifecycle events' payload: through the owner's SECURITY DEFINER function `fm_history_shred`
+    # (cases/migrations/0006), which accepts only clients already anonymised — the application's database
+    # role has no UPDATE/DELETE on the logs (audit/dbroles.py). Last, so the history rows written by the
+    # blanking above are shredded as well.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT fm_history_shred(%s)", [ids])
     # A household number identifies the family: replace it once no member keeps personal data.
     for household in Household.objects.filter(pk__in=household_ids).exclude(
         members__anonymised_on__isnull=True

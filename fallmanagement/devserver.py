@@ -35,6 +35,8 @@ LOCAL_DIR = Path(os.environ.get("FM_LOCAL_DIR", BASE_DIR / ".local")).resolve()
 DB_NAME = "fallmanagement"
 # PostgreSQL refuses to run as root; the embedded server then runs as this system user.
 PG_SYSTEM_USER = "embedded_postgres"
+# The application's database role in the embedded server (the superuser `postgres` owns and migrates).
+APP_ROLE = "fm_app"
 
 
 class LaunchError(Exception):
@@ -312,7 +314,14 @@ def cmd_run() -> int:
                 "EMAIL_FILE_PATH": os.environ.get("EMAIL_FILE_PATH", str(LOCAL_DIR / "mail")),
                 "PYTHONUNBUFFERED": "1",
             }
+            if server is not None:
+                # Two database roles as in production (audit/dbroles.py): the superuser migrates, the app
+                # and the jobs run as the restricted role `fm_app` (trust authentication, no password).
+                env["DATABASE_OWNER_URL"] = url
+                env["DATABASE_URL"] = url.replace("postgres://postgres@", f"postgres://{APP_ROLE}@", 1)
             _manage(env, "migrate", "--noinput", "-v", "0")
+            if server is not None:
+                _manage(env, "setup_db_roles", "-v", "0")
             _manage(env, "collectstatic", "--noinput", "-v", "0")
             demo_size = (
                 ["--clients", os.environ["FM_DEMO_CLIENTS"]] if os.environ.get("FM_DEMO_CLIENTS") else []

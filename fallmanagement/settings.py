@@ -115,6 +115,18 @@ TEMPLATES = [
 # PostgreSQL everywhere (production, tests, and `make run`, which starts an embedded server and sets
 # DATABASE_URL): locking, partial unique constraints, triggers, search and the set-based jobs are the same.
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/fallmanagement")}
+# Two database roles (issue 15, audit/dbroles.py): DATABASE_URL is the application's role (no DDL, no
+# TRUNCATE, logs append-only); DATABASE_OWNER_URL the owner that migrates. The commands that change the
+# schema or the roles connect as the owner; everything else as the application.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+_OWNER_COMMANDS = {"migrate", "setup_db_roles", "createcachetable"}
+FM_DB_APP_ROLE = env.str("FM_DB_APP_ROLE", default="")
+if DATABASE_OWNER_URL:
+    _owner_db = env.db_url_config(DATABASE_OWNER_URL)
+    if not FM_DB_APP_ROLE and DATABASES["default"].get("USER") != _owner_db.get("USER"):
+        FM_DB_APP_ROLE = DATABASES["default"].get("USER", "")
+    if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] in _OWNER_COMMANDS:
+        DATABASES["default"] = _owner_db
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise environ.ImproperlyConfigured("DATABASE_URL muss auf PostgreSQL zeigen (postgres://…).")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
