@@ -5,7 +5,7 @@
   the sequences, nothing else: no TRUNCATE, no DDL, no ownership (so it cannot disable a trigger), and on the
   logs — the access log, the change-history event tables, pghistory's context table and the lifecycle
   events — only SELECT and INSERT. `pgtrigger.ignore` then has no effect for it: the trigger is not the only
-  guard, the privilege is missing. No privilege at all on the hash chain's head (only the SECURITY DEFINER
+  guard, the privilege is missing. Only SELECT on the hash chain's head (only the SECURITY DEFINER
   trigger function writes it).
 - The two sanctioned ways to remove logged data are SECURITY DEFINER functions owned by the owner, each of
   which leaves its own trace: `fm_history_shred` (DP-5, shreds only the history of clients already
@@ -86,6 +86,7 @@ def apply_grants(cursor, role: str) -> None:
         cursor.execute(f"REVOKE DELETE, TRUNCATE ON {_q(apps.get_model(label)._meta.db_table)} FROM {r}")
     head = apps.get_model("audit", "AccessLogChainHead")._meta.db_table
     cursor.execute(f"REVOKE ALL ON {_q(head)} FROM {r}")
+    cursor.execute(f"GRANT SELECT ON {_q(head)} TO {r}")  # verify_audit_log runs as the application
     cursor.execute(f"REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {r}")
 
 
