@@ -313,6 +313,9 @@ def cmd_run() -> int:
                 ),
                 "EMAIL_FILE_PATH": os.environ.get("EMAIL_FILE_PATH", str(LOCAL_DIR / "mail")),
                 "PYTHONUNBUFFERED": "1",
+                # The local demo signs in with the printed passwords: the second factor (required by default
+                # for admin, datenschutz, TL and BL) is switched off here, explicitly, unless set.
+                "FM_OTP_REQUIRED_ROLES": os.environ.get("FM_OTP_REQUIRED_ROLES", ""),
             }
             if server is not None:
                 # Two database roles as in production (audit/dbroles.py): the superuser migrates, the app
@@ -346,7 +349,12 @@ def cmd_run() -> int:
                     raise LaunchError("Der Webserver ist nicht gestartet (Ausgabe oben).")
                 time.sleep(0.2)
             say(f"\nFallmanagement läuft: http://{host}:{port}/  (Beenden mit Strg+C)")
-            say(f"E-Mails (Erinnerungen, Zusammenfassungen) liegen in {env['EMAIL_FILE_PATH']}.\n")
+            say(f"E-Mails (Erinnerungen, Zusammenfassungen) liegen in {env['EMAIL_FILE_PATH']}.")
+            if not env["FM_OTP_REQUIRED_ROLES"]:
+                say(
+                    "Demo: zweiter Faktor abgeschaltet (FM_OTP_REQUIRED_ROLES leer); in Produktion Pflicht für "
+                    "Administration, Datenschutz, Team- und Bereichsleitung.\n"
+                )
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
             raise LaunchError("Ein Prozess von `make run` hat sich beendet (Ausgabe oben).")

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit import accounts as audit_accounts
 from audit import services as audit
 from audit.models import AccessLog, PurgeRun
 from cases import retention as cases_retention
@@ -75,6 +77,17 @@ def purge_confirm(*, run: PurgeRun, acting_user: Staff, today: datetime.date | N
     if run.prepared_by_id == acting_user.pk:
         raise NotPermitted(
             _("Vier-Augen-Prinzip: Wer die Liste erstellt hat, kann sie nicht selbst bestätigen."),
+            code="four_eyes",
+        )
+    # Four eyes that mean four eyes (issue 15 finding 6): not two accounts one admin made for herself.
+    if not audit_accounts.distinct_origin(
+        run.prepared_by, acting_user, today=today, years=int(settings.FM["RETENTION_YEARS"])
+    ):
+        raise NotPermitted(
+            _(
+                "Vier-Augen-Prinzip: Beide Datenschutz-Konten wurden von derselben Person aus der Administration "
+                "beantragt. Eine Person mit unabhängig angelegtem Konto muss bestätigen."
+            ),
             code="four_eyes",
         )
     if today - run.prepared_on > datetime.timedelta(days=30):
