@@ -78,7 +78,11 @@ def account_create(
         get_user_model().objects.filter(pk=staff.pk).update(is_active=False)
         staff.is_active = False
         AccountRequest.objects.create(
-            staff=staff, kind=AccountRequest.Kind.CREATE, role=role, team_id=staff.team_id, requested_by=acting_user
+            staff=staff,
+            kind=AccountRequest.Kind.CREATE,
+            role=role,
+            team_id=staff.team_id,
+            requested_by=acting_user,
         )
     _log(acting_user, "staff.create", staff, role=role, pending=role in PRIVILEGED_ROLES)
     return staff
@@ -177,7 +181,8 @@ def distinct_origin(first, second, *, today: datetime.date, years: int) -> bool:
     origins = {}
     for person in (first, second):
         origins[person.pk] = set(
-            AccountRequest.objects.filter(staff=person, requested_at__gte=since, requested_by__isnull=False)
-            .values_list("requested_by_id", flat=True)
+            AccountRequest.objects.filter(
+                staff=person, requested_at__gte=since, requested_by__isnull=False
+            ).values_list("requested_by_id", flat=True)
         )
     return not (origins[first.pk] & origins[second.pk])

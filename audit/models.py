@@ -201,11 +201,16 @@ class AccountRequest(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(confirmed_by__isnull=True)
-                | (~models.Q(confirmed_by=models.F("requested_by")) & ~models.Q(confirmed_by=models.F("staff"))),
+                | (
+                    ~models.Q(confirmed_by=models.F("requested_by"))
+                    & ~models.Q(confirmed_by=models.F("staff"))
+                ),
                 name="accountrequest_four_eyes",
             ),
             models.UniqueConstraint(
-                fields=["staff"], condition=models.Q(confirmed_at__isnull=True), name="accountrequest_one_pending"
+                fields=["staff"],
+                condition=models.Q(confirmed_at__isnull=True),
+                name="accountrequest_one_pending",
             ),
         ]
 

@@ -69,7 +69,10 @@ def enrolment_code_issue(*, user, acting_user=None, now: datetime.datetime | Non
             )
         from audit import accounts
 
-        if acting_user.pk == accounts.requested_by_of(user) or accounts.requested_pending_by(user) == acting_user.pk:
+        if (
+            acting_user.pk == accounts.requested_by_of(user)
+            or accounts.requested_pending_by(user) == acting_user.pk
+        ):
             raise NotPermitted(
                 _(
                     "Vier-Augen-Prinzip: Wer das Konto angelegt oder die Rolle beantragt hat, kann den "

@@ -136,3 +136,26 @@ def test_four_eyes_purge_needs_accounts_of_distinct_origin(admin_user, admin2, d
     # A datenschutz account of independent origin may confirm.
     purge_confirm(run=run, acting_user=datenschutz, today=TODAY)
     assert Client.objects.get(pk=client.pk).anonymised_on == TODAY
+
+
+def test_four_eyes_accounts_page_confirms_and_issues_codes(client, admin_user, admin2, team):
+    tl = _create_tl(admin_user, team)
+    request = AccountRequest.objects.get(staff=tl)
+    client.force_login(admin_user)
+    page = client.get(reverse("audit:accounts"))
+    assert page.status_code == 200 and "tl.neu" in page.content.decode()
+    assert "wartet auf eine zweite Person" in page.content.decode()
+    client.post(reverse("audit:account-confirm", args=[request.pk]))
+    assert accounts.is_pending(tl)  # refused: the requester herself
+    client.force_login(admin2)
+    client.post(reverse("audit:account-confirm", args=[request.pk]))
+    assert not accounts.is_pending(tl)
+    issued = client.post(reverse("audit:accounts"), {"username": "tl.neu"})
+    assert "Einrichtungscode für tl.neu" in issued.content.decode()
+    refused = client.post(reverse("audit:accounts"), {"username": "admin.zwei"})
+    assert "Vier-Augen-Prinzip" in refused.content.decode()
+
+
+def test_four_eyes_accounts_page_only_for_admin(client, fm):
+    client.force_login(fm)
+    assert client.get(reverse("audit:accounts")).status_code == 403
