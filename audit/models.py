@@ -84,8 +84,15 @@ class AccessLogChainHead(models.Model):
 
 
 class PurgeRun(models.Model):
-    """DP-5 four eyes: one datenschutz user prepares the list, another confirms it; then anonymisation."""
+    """DP-5 four eyes: one datenschutz user prepares the list, another confirms it; then anonymisation —
+    of the clients listed (`kind` clients) or of the access log's entries older than its own retention
+    period (`kind` access_log, FM_ACCESS_LOG_RETENTION_YEARS; `anonymised_count` = entries removed)."""
 
+    class Kind(models.TextChoices):
+        CLIENTS = "clients", _("Kund*innen")
+        ACCESS_LOG = "access_log", _("Zugriffsprotokoll")
+
+    kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices, default=Kind.CLIENTS)
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("erstellt von")
     )

@@ -8,7 +8,7 @@ import datetime
 
 from django.db import connection
 from django.db.models import Max, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 
 from cases.choices import OPEN_STATES
 from cases.models import Case, Client, Household
@@ -31,17 +31,22 @@ def purge_candidates(*, today: datetime.date) -> QuerySet[Client]:
     """DP-5: clients not yet anonymised, with no open case, whose last case ended before the cutoff.
 
     A case "ended" on its exit date, or — for rejected, forwarded or returned referrals — on the date
-    of the clearing result or the dispute decision."""
+    of the clearing result or the dispute decision. A client who was never referred ended with the last
+    change of her record (`updated_at`)."""
     cutoff = periods.retention_cutoff(today)
     open_clients = Case.objects.filter(state__in=OPEN_STATES).values("client_id")
     return (
-        Client.objects.filter(anonymised_on__isnull=True, cases__isnull=False)
+        Client.objects.filter(anonymised_on__isnull=True)
         .exclude(pk__in=open_clients)
         .annotate(
-            last_ended_on=Max(
-                Coalesce(
-                    "cases__closed_on", "cases__dispute_decided_on", "cases__decided_on", "cases__referred_on"
-                )
+            # Issue 16 DP-5: a client never referred (no case) ends with the last change of her record.
+            last_ended_on=Coalesce(
+                Max(
+                    Coalesce(
+                        "cases__closed_on", "cases__dispute_decided_on", "cases__decided_on", "cases__referred_on"
+                    )
+                ),
+                TruncDate("updated_at"),
             )
         )
         .filter(last_ended_on__lt=cutoff)

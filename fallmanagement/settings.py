@@ -350,6 +350,8 @@ FM = {
     "CONTACT_GAP_DAYS": env.int("FM_CONTACT_GAP_DAYS", default=28),
     "REMINDER_LEAD_DAYS": env.int("FM_REMINDER_LEAD_DAYS", default=14),
     "RETENTION_YEARS": env.int("FM_RETENTION_YEARS", default=5),
+    # DP-5: the access log's own retention (at least 1 year: the owner's purge function refuses younger).
+    "ACCESS_LOG_RETENTION_YEARS": max(1, env.int("FM_ACCESS_LOG_RETENTION_YEARS", default=2)),
     "SMALL_CELL_LIMIT": env.int("FM_SMALL_CELL_LIMIT", default=3),
     "ACCESS_MIN_NEEDS": 3,
 }

@@ -9,6 +9,11 @@ urlpatterns = [
     path("datenschutz/protokoll/", views.access_log, name="access-log"),
     path("datenschutz/loeschlaeufe/", views.purge_runs, name="purge-runs"),
     path("datenschutz/loeschlaeufe/neu/", views.purge_run_prepare, name="purge-run-prepare"),
+    path(
+        "datenschutz/loeschlaeufe/protokoll/neu/",
+        views.access_log_purge_run_prepare,
+        name="access-log-purge-run-prepare",
+    ),
     path("datenschutz/loeschlaeufe/<int:pk>/bestaetigen/", views.purge_run_confirm, name="purge-run-confirm"),
     path("sicherheit/zwei-faktor/", views.otp, name="otp"),
     path("verwaltung/konten/", accounts_views.accounts_page, name="accounts"),

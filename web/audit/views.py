@@ -22,7 +22,13 @@ from audit.models import PurgeRun
 from audit.selectors import access_log_list
 from catalog import clock
 from fallmanagement.errors import DomainError
-from jobs.retention import purge_candidates, purge_confirm, purge_prepare
+from jobs.retention import (
+    access_log_due,
+    access_log_purge_prepare,
+    purge_candidates,
+    purge_confirm,
+    purge_prepare,
+)
 from org.choices import Role
 from web.audit.forms import AccessLogFilterForm, EnrolmentCodeForm, OTPTokenForm
 
@@ -52,7 +58,11 @@ def purge_runs(request):
     return render(
         request,
         "audit/purge_runs.html",
-        {"runs": runs, "due_count": purge_candidates(today=clock.request_day(request)).count()},
+        {
+            "runs": runs,
+            "due_count": purge_candidates(today=clock.request_day(request)).count(),
+            "access_log_due": access_log_due(today=clock.request_day(request)),
+        },
     )
 
 
@@ -73,6 +83,21 @@ def purge_run_prepare(request):
 
 @login_required
 @require_POST
+def access_log_purge_run_prepare(request):
+    """DP-5: the access log's own retention, four eyes like the client purge."""
+    _require_datenschutz(request)
+    access_log_purge_prepare(acting_user=request.user)
+    messages.success(
+        request,
+        _(
+            "Löschliste für das Zugriffsprotokoll erstellt. Eine zweite Person aus dem Datenschutz muss sie bestätigen."
+        ),
+    )
+    return redirect("audit:purge-runs")
+
+
+@login_required
+@require_POST
 def purge_run_confirm(request, pk: int):
     _require_datenschutz(request)
     run = PurgeRun.objects.filter(pk=pk).first()
@@ -83,7 +108,12 @@ def purge_run_confirm(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(n)s Kund*innen wurden anonymisiert.") % {"n": run.anonymised_count})
+        done = (
+            _("%(n)s Einträge des Zugriffsprotokolls wurden gelöscht.")
+            if run.kind == PurgeRun.Kind.ACCESS_LOG
+            else _("%(n)s Kund*innen wurden anonymisiert.")
+        )
+        messages.success(request, done % {"n": run.anonymised_count})
     return redirect("audit:purge-runs")
 
 
