@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime
 
-import pgtrigger
-from django.apps import apps
+from django.db import connection
 from django.db.models import Max, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 
 from cases.choices import OPEN_STATES
-from cases.models import HISTORY_MODELS, Case, CaseEvent, Client, ClientNeed, Household
+from cases.models import Case, Client, Household
 from catalog import periods
 
 ANONYMISED_NAME = "Anonymisiert"
@@ -32,17 +31,22 @@ def purge_candidates(*, today: datetime.date) -> QuerySet[Client]:
     """DP-5: clients not yet anonymised, with no open case, whose last case ended before the cutoff.
 
     A case "ended" on its exit date, or — for rejected, forwarded or returned referrals — on the date
-    of the clearing result or the dispute decision."""
+    of the clearing result or the dispute decision. A client who was never referred ended with the last
+    change of her record (`updated_at`)."""
     cutoff = periods.retention_cutoff(today)
     open_clients = Case.objects.filter(state__in=OPEN_STATES).values("client_id")
     return (
-        Client.objects.filter(anonymised_on__isnull=True, cases__isnull=False)
+        Client.objects.filter(anonymised_on__isnull=True)
         .exclude(pk__in=open_clients)
         .annotate(
-            last_ended_on=Max(
-                Coalesce(
-                    "cases__closed_on", "cases__dispute_decided_on", "cases__decided_on", "cases__referred_on"
-                )
+            # Issue 16 DP-5: a client never referred (no case) ends with the last change of her record.
+            last_ended_on=Coalesce(
+                Max(
+                    Coalesce(
+                        "cases__closed_on", "cases__dispute_decided_on", "cases__decided_on", "cases__referred_on"
+                    )
+                ),
+                TruncDate("updated_at"),
             )
         )
         .filter(last_ended_on__lt=cutoff)
@@ -59,14 +63,6 @@ def anonymise(*, client_ids: list[int], today: datetime.date) -> list[int]:
         return []
     case_ids = list(Case.objects.filter(client_id__in=ids).values_list("pk", flat=True))
     household_ids = {c.household_id for c in clients}
-    # Shred the change history of these persons first: it holds their names (STYLE 5, DP-5).
-    history = {model: apps.get_model("audit", name) for model, name in HISTORY_MODELS.items()}
-    triggers = [f"audit.{name}:append_only" for name in HISTORY_MODELS.values()]
-    with pgtrigger.ignore(*triggers):
-        history[Client].objects.filter(pgh_obj_id__in=ids).delete()
-        history[ClientNeed].objects.filter(client_id__in=ids).delete()
-        history[Case].objects.filter(pgh_obj_id__in=case_ids).delete()
-        history[CaseEvent].objects.filter(case_id__in=case_ids).delete()
     for client in clients:
         client.first_name = ANONYMISED_NAME
         client.last_name = ANONYMISED_NAME
@@ -79,7 +75,13 @@ def anonymise(*, client_ids: list[int], today: datetime.date) -> list[int]:
         ["first_name", "last_name", "customer_number", "birth_date", "access_check_result", "anonymised_on"],
     )
     Case.objects.filter(pk__in=case_ids).update(**dict.fromkeys(_CASE_TEXT_FIELDS, ""))
-    CaseEvent.objects.filter(case_id__in=case_ids).update(payload={})
+    # Then shred the change history of these persons (it holds their names, STYLE 5) and blank their
+    # lifecycle events' payload: through the owner's SECURITY DEFINER function `fm_history_shred`
+    # (cases/migrations/0006), which accepts only clients already anonymised — the application's database
+    # role has no UPDATE/DELETE on the logs (audit/dbroles.py). Last, so the history rows written by the
+    # blanking above are shredded as well.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT fm_history_shred(%s)", [ids])
     # A household number identifies the family: replace it once no member keeps personal data.
     for household in Household.objects.filter(pk__in=household_ids).exclude(
         members__anonymised_on__isnull=True

@@ -234,6 +234,12 @@ def retention_cutoff(today: datetime.date) -> datetime.date:
     return add_months(today, -12 * years)
 
 
+def access_log_retention_cutoff(today: datetime.date) -> datetime.date:
+    """DP-5: access-log entries written before this date are due for deletion (own retention period)."""
+    years = int(settings.FM["ACCESS_LOG_RETENTION_YEARS"])
+    return add_months(today, -12 * years)
+
+
 # --- sargable windows for the daily job -------------------------------------------------------------------
 
 

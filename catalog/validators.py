@@ -4,7 +4,9 @@ a German message and the field it concerns — never a 500, nothing stored half.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -95,3 +97,60 @@ def parse_id(value) -> int | None:
     if not text.isdigit() or len(text) > 18:
         return None
     return int(text)
+
+
+# --- DP-6 diagnosis guard --------------------------------------------------------------------------------
+# Health findings record work-relevant limitations, never diagnoses (DOMAIN DP-6). Refused: ICD-10 codes
+# ("F32.1", "F 32", "ICD-10: …") and the diagnosis words and medication names of a configurable list
+# (`catalog/data/diagnosis_terms.txt`, or the file named by FM_DIAGNOSIS_TERMS_FILE). One function for every
+# free text of the health area: the assessment, the flanking services' outcome, the results of the medical
+# and psychological services (ÄD/BPS).
+_ICD_PATTERN = re.compile(r"\bICD\b|\b[A-TV-Z]\d{2}\.\d{1,2}\b|\bF\s?\d{2}(?:\.\d{1,2})?\b", re.IGNORECASE)
+DEFAULT_DIAGNOSIS_TERMS = Path(__file__).resolve().parent / "data" / "diagnosis_terms.txt"
+
+
+@functools.lru_cache(maxsize=4)
+def _diagnosis_pattern(path: str) -> re.Pattern | None:
+    terms = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        term = line.strip()
+        if term and not term.startswith("#"):
+            terms.append(r"\s+".join(re.escape(word) for word in term.split()))
+    if not terms:
+        return None
+    terms.sort(key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(terms) + r")\w*", re.IGNORECASE)
+
+
+def diagnosis_terms_file() -> str:
+    from django.conf import settings
+
+    return str(getattr(settings, "FM_DIAGNOSIS_TERMS_FILE", "") or DEFAULT_DIAGNOSIS_TERMS)
+
+
+def find_diagnosis(text: str) -> str | None:
+    """The first diagnosis, ICD code or medication name found in `text`, else None."""
+    if not text:
+        return None
+    icd = _ICD_PATTERN.search(text)
+    if icd:
+        return icd.group(0)
+    pattern = _diagnosis_pattern(diagnosis_terms_file())
+    found = pattern.search(text) if pattern is not None else None
+    return found.group(0) if found else None
+
+
+def reject_diagnosis(text: str, field: str) -> str:
+    """DP-6: refuse (`InvalidInput`, German message naming what was found) a text that names a diagnosis,
+    an ICD code or a medication; return the text unchanged otherwise."""
+    found = find_diagnosis(text)
+    if found:
+        raise InvalidInput(
+            _(
+                "Bitte erfassen Sie keine Diagnosen, ICD-Codes oder Medikamente, sondern nur arbeitsrelevante "
+                "Einschränkungen (z. B. „kann nicht länger als zwei Stunden stehen“). Gefunden: „%(found)s“."
+            )
+            % {"found": found},
+            fields={field: [_("Enthält eine Diagnose oder ein Medikament: „%(found)s“.") % {"found": found}]},
+        )
+    return text

@@ -35,6 +35,8 @@ LOCAL_DIR = Path(os.environ.get("FM_LOCAL_DIR", BASE_DIR / ".local")).resolve()
 DB_NAME = "fallmanagement"
 # PostgreSQL refuses to run as root; the embedded server then runs as this system user.
 PG_SYSTEM_USER = "embedded_postgres"
+# The application's database role in the embedded server (the superuser `postgres` owns and migrates).
+APP_ROLE = "fm_app"
 
 
 class LaunchError(Exception):
@@ -311,8 +313,18 @@ def cmd_run() -> int:
                 ),
                 "EMAIL_FILE_PATH": os.environ.get("EMAIL_FILE_PATH", str(LOCAL_DIR / "mail")),
                 "PYTHONUNBUFFERED": "1",
+                # The local demo signs in with the printed passwords: the second factor (required by default
+                # for admin, datenschutz, TL and BL) is switched off here, explicitly, unless set.
+                "FM_OTP_REQUIRED_ROLES": os.environ.get("FM_OTP_REQUIRED_ROLES", ""),
             }
+            if server is not None:
+                # Two database roles as in production (audit/dbroles.py): the superuser migrates, the app
+                # and the jobs run as the restricted role `fm_app` (trust authentication, no password).
+                env["DATABASE_OWNER_URL"] = url
+                env["DATABASE_URL"] = url.replace("postgres://postgres@", f"postgres://{APP_ROLE}@", 1)
             _manage(env, "migrate", "--noinput", "-v", "0")
+            if server is not None:
+                _manage(env, "setup_db_roles", "-v", "0")
             _manage(env, "collectstatic", "--noinput", "-v", "0")
             demo_size = (
                 ["--clients", os.environ["FM_DEMO_CLIENTS"]] if os.environ.get("FM_DEMO_CLIENTS") else []
@@ -337,7 +349,12 @@ def cmd_run() -> int:
                     raise LaunchError("Der Webserver ist nicht gestartet (Ausgabe oben).")
                 time.sleep(0.2)
             say(f"\nFallmanagement läuft: http://{host}:{port}/  (Beenden mit Strg+C)")
-            say(f"E-Mails (Erinnerungen, Zusammenfassungen) liegen in {env['EMAIL_FILE_PATH']}.\n")
+            say(f"E-Mails (Erinnerungen, Zusammenfassungen) liegen in {env['EMAIL_FILE_PATH']}.")
+            if not env["FM_OTP_REQUIRED_ROLES"]:
+                say(
+                    "Demo: zweiter Faktor abgeschaltet (FM_OTP_REQUIRED_ROLES leer); in Produktion Pflicht für "
+                    "Administration, Datenschutz, Team- und Bereichsleitung.\n"
+                )
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
             raise LaunchError("Ein Prozess von `make run` hat sich beendet (Ausgabe oben).")

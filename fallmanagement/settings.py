@@ -115,6 +115,18 @@ TEMPLATES = [
 # PostgreSQL everywhere (production, tests, and `make run`, which starts an embedded server and sets
 # DATABASE_URL): locking, partial unique constraints, triggers, search and the set-based jobs are the same.
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/fallmanagement")}
+# Two database roles (issue 15, audit/dbroles.py): DATABASE_URL is the application's role (no DDL, no
+# TRUNCATE, logs append-only); DATABASE_OWNER_URL the owner that migrates. The commands that change the
+# schema or the roles connect as the owner; everything else as the application.
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+_OWNER_COMMANDS = {"migrate", "setup_db_roles", "createcachetable"}
+FM_DB_APP_ROLE = env.str("FM_DB_APP_ROLE", default="")
+if DATABASE_OWNER_URL:
+    _owner_db = env.db_url_config(DATABASE_OWNER_URL)
+    if not FM_DB_APP_ROLE and DATABASES["default"].get("USER") != _owner_db.get("USER"):
+        FM_DB_APP_ROLE = DATABASES["default"].get("USER", "")
+    if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] in _OWNER_COMMANDS:
+        DATABASES["default"] = _owner_db
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise environ.ImproperlyConfigured("DATABASE_URL muss auf PostgreSQL zeigen (postgres://…).")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -182,10 +194,21 @@ CSRF_COOKIE_HTTPONLY = False
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 
 # --- Sign-in protection, CSP, second factor, SSO, change history (issue 6) ---------------------------
-# django-axes: lock a (username, IP) pair after 5 failures; colleagues behind the same NAT are unaffected.
+# django-axes (issue 15 finding 8): lock the *account* after 5 failures, from whatever addresses they come
+# (a guesser spread over 25 addresses is locked as well). The lock always ends: the cool-off starts at
+# AXES_COOLOFF_MINUTES and doubles with every further lockout of the account within 24 hours, up to
+# AXES_COOLOFF_MAX_HOURS (audit.signin.cool_off); failures during a lock do not prolong it. The failure log
+# (AccessFailureLog) is the memory of earlier lockouts. An admin lifts a lock with `axes_reset_username`.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_BASE = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_COOLOFF_MAX = datetime.timedelta(hours=env.int("AXES_COOLOFF_MAX_HOURS", default=12))
+AXES_COOLOFF_TIME = "audit.signin.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# axes.W006 warns that a lock without the address can be evaded by rotating user agents; with "username"
+# alone django-axes counts the failures per account over all addresses and agents — the point of the rule.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "web.audit.views.lockout_response"
@@ -214,8 +237,16 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# django-otp: optional TOTP second factor, required for the roles listed (e.g. "admin,datenschutz").
-FM_OTP_REQUIRED_ROLES = env.list("FM_OTP_REQUIRED_ROLES", default=[])
+# django-otp (issue 15 findings 1, 8): the TOTP second factor is required by default for the privileged
+# roles, on the session and on the token path (audit.signin). Set up only with a one-time enrolment code
+# another person issued (valid FM_OTP_ENROLMENT_HOURS). An empty FM_OTP_REQUIRED_ROLES switches it off
+# (the local demo of `make run` does so explicitly, see fallmanagement/devserver.py).
+FM_OTP_REQUIRED_ROLES = env.list(
+    "FM_OTP_REQUIRED_ROLES", default=["admin", "datenschutz", "teamleitung", "bereichsleitung"]
+)
+FM_OTP_ENROLMENT_HOURS = env.int("FM_OTP_ENROLMENT_HOURS", default=72)
+# API tokens expire this many hours after issue; logout, a password change and a lockout revoke them.
+FM_API_TOKEN_HOURS = env.int("FM_API_TOKEN_HOURS", default=8)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Fallmanagement")
 
 # django-pghistory / django-pgtrigger: change history by database triggers on cases' models (audit app).
@@ -245,7 +276,7 @@ OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -319,6 +350,8 @@ FM = {
     "CONTACT_GAP_DAYS": env.int("FM_CONTACT_GAP_DAYS", default=28),
     "REMINDER_LEAD_DAYS": env.int("FM_REMINDER_LEAD_DAYS", default=14),
     "RETENTION_YEARS": env.int("FM_RETENTION_YEARS", default=5),
+    # DP-5: the access log's own retention (at least 1 year: the owner's purge function refuses younger).
+    "ACCESS_LOG_RETENTION_YEARS": max(1, env.int("FM_ACCESS_LOG_RETENTION_YEARS", default=2)),
     "SMALL_CELL_LIMIT": env.int("FM_SMALL_CELL_LIMIT", default=3),
     "ACCESS_MIN_NEEDS": 3,
 }

@@ -13,6 +13,7 @@ import logging
 
 from django.utils import timezone
 
+from audit import chain as audit_chain
 from cases import access
 from cases import reminders as case_reminders
 from catalog.validators import require_date
@@ -59,6 +60,8 @@ def daily_jobs_run(*, on: datetime.date, send_digests: bool = True, full: bool =
     counts["digests"] = engine.digests_send(on=on) if send_digests else 0
     # Explicit grants (continued care, case conferences) end with their period (DP-1, SUB-3).
     counts["grants_expired"] = access.grants_expire(on=on)
+    # The access log's hash chain (DP-2): a break alerts the datenschutz accounts (audit.chain).
+    counts["audit_chain_breaks"] = int(not audit_chain.chain_check_and_alert().ok)
     engine.record_run(on=on, started=started, counts=counts, job_at=job_at)
     logger.info("Tägliche Jobs zum %s: %s", on.isoformat(), counts)
     return counts

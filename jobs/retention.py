@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import accounts as audit_accounts
 from audit import services as audit
 from audit.models import AccessLog, PurgeRun
 from cases import retention as cases_retention
@@ -61,6 +64,52 @@ def purge_prepare(*, acting_user: Staff, today: datetime.date | None = None) -> 
     return run
 
 
+def access_log_due(*, today: datetime.date) -> int:
+    """DP-5: access-log entries older than the access log's own retention period."""
+    return AccessLog.objects.filter(at__lt=_start_of(periods.access_log_retention_cutoff(today))).count()
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+@transaction.atomic
+def access_log_purge_prepare(*, acting_user: Staff, today: datetime.date | None = None) -> PurgeRun:
+    """Issue 16 DP-5: the access log's own retention (FM_ACCESS_LOG_RETENTION_YEARS, default 2), with the
+    same four eyes: prepared here, deleted only when a second person confirms (`purge_confirm`)."""
+    _require_datenschutz(acting_user)
+    today = clock.today(today)
+    cutoff = periods.access_log_retention_cutoff(today)
+    due = access_log_due(today=today)
+    run = PurgeRun.objects.create(
+        kind=PurgeRun.Kind.ACCESS_LOG,
+        prepared_by=acting_user,
+        prepared_on=today,
+        cutoff_on=cutoff,
+        client_ids=[],
+    )
+    audit.record(
+        user=acting_user,
+        action="purge.prepare",
+        object_type="audit.purgerun",
+        object_id=run.pk,
+        capacity=audit.system_capacity(acting_user),
+        context={"kind": run.kind, "entries": due, "cutoff_on": cutoff.isoformat()},
+    )
+    return run
+
+
+def _access_log_purge(*, run: PurgeRun, acting_user: Staff) -> int:
+    """Through the owner's function `fm_access_log_purge` (audit/migrations/0005): the application's role
+    cannot delete entries itself; the function appends the checkpoint that keeps the hash chain verifiable."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT fm_access_log_purge(%s, %s, %s, %s)",
+            [_start_of(run.cutoff_on), acting_user.pk, acting_user.get_username(), run.pk],
+        )
+        return int(cursor.fetchone()[0])
+
+
 @transaction.atomic
 def purge_confirm(*, run: PurgeRun, acting_user: Staff, today: datetime.date | None = None) -> PurgeRun:
     """Four eyes: a second datenschutz user confirms; then the listed clients are anonymised. Clients
@@ -77,10 +126,41 @@ def purge_confirm(*, run: PurgeRun, acting_user: Staff, today: datetime.date | N
             _("Vier-Augen-Prinzip: Wer die Liste erstellt hat, kann sie nicht selbst bestätigen."),
             code="four_eyes",
         )
+    # Four eyes that mean four eyes (issue 15 finding 6): not two accounts one admin made for herself.
+    if not audit_accounts.distinct_origin(
+        run.prepared_by, acting_user, today=today, years=int(settings.FM["RETENTION_YEARS"])
+    ):
+        raise NotPermitted(
+            _(
+                "Vier-Augen-Prinzip: Beide Datenschutz-Konten wurden von derselben Person aus der Administration "
+                "beantragt. Eine Person mit unabhängig angelegtem Konto muss bestätigen."
+            ),
+            code="four_eyes",
+        )
     if today - run.prepared_on > datetime.timedelta(days=30):
         raise Conflict(
             _("Die Liste ist älter als 30 Tage. Bitte erstellen Sie eine neue."), code="stale_purge_list"
         )
+    if run.kind == PurgeRun.Kind.ACCESS_LOG:
+        if run.cutoff_on > periods.access_log_retention_cutoff(today):
+            raise Conflict(
+                _("Der Stichtag liegt innerhalb der Aufbewahrungsfrist."), code="retention_not_over"
+            )
+        deleted = _access_log_purge(run=run, acting_user=acting_user)
+        run.confirmed_by = acting_user
+        run.confirmed_on = today
+        run.anonymised_count = deleted
+        run.save(update_fields=["confirmed_by", "confirmed_on", "anonymised_count"])
+        audit.record(
+            user=acting_user,
+            action="purge.confirm",
+            object_type="audit.purgerun",
+            object_id=run.pk,
+            capacity=audit.system_capacity(acting_user),
+            context={"kind": run.kind, "deleted": deleted},
+        )
+        logger.info("purge run %s confirmed: %s access-log entries deleted", run.pk, deleted)
+        return run
     still_due = set(
         cases_retention.purge_candidates(today=today)
         .filter(pk__in=run.client_ids)

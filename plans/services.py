@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
@@ -17,7 +16,7 @@ from cases.models import Case, ClientNeed
 from cases.services import lock_case
 from catalog import clock, periods
 from catalog.models import LifeArea, Need
-from catalog.validators import optional_text, require_past_or_today, require_text
+from catalog.validators import optional_text, reject_diagnosis, require_past_or_today, require_text
 from fallmanagement.errors import InvalidInput, NotPermitted
 from org.models import Staff
 from plans.choices import (
@@ -48,9 +47,6 @@ WAIVER_MIN_LENGTH = 30
 MAX_PLAN_YEARS = 5
 DEFAULT_FOLLOW_UP_DAYS = 28
 FALLBACK_TITLE = "Kooperationsplan (§ 15 SGB II)"
-# DP-6: health findings record work-relevant limitations, never diagnoses. ICD-10 codes such as
-# "F32.1" or the word "ICD" are a sure sign of a diagnosis and are refused.
-_DIAGNOSIS_PATTERN = re.compile(r"\b[A-Z]\d{2}\.\d{1,2}\b|\bICD\b", re.IGNORECASE)
 
 
 # --- guards ------------------------------------------------------------------------------------------
@@ -105,14 +101,6 @@ def _case_start(case: Case) -> datetime.date | None:
 # --- assessment (PLAN-1, DP-6) ---------------------------------------------------------------------
 
 
-def _check_no_diagnosis(text: str, field: str) -> None:
-    if _DIAGNOSIS_PATTERN.search(text):
-        raise InvalidInput(
-            _("Bitte keine Diagnosen erfassen (DP-6): nur arbeitsrelevante Einschränkungen beschreiben."),
-            fields={field: [_("Enthält offenbar eine Diagnose (ICD-Code).")]},
-        )
-
-
 @transaction.atomic
 def assessment_save(
     *, case: Case, acting_user: Staff, areas: Iterable[dict], today: datetime.date | None = None
@@ -147,8 +135,8 @@ def assessment_save(
         for name, label in (("findings", _("Die Feststellungen")), ("resources", _("Die Ressourcen"))):
             if name in area:
                 entry[name] = optional_text(area.get(name), f"areas[{index}].{name}", label)
-                if life_area == LifeArea.GESUNDHEIT:
-                    _check_no_diagnosis(entry[name], f"areas[{index}].{name}")
+                # DP-6: no diagnosis in any assessment text (the health area's above all).
+                reject_diagnosis(entry[name], f"areas[{index}].{name}")
         cleaned.append(entry)
         for n_index, item in enumerate(area.get("needs") or []):
             field = f"areas[{index}].needs[{n_index}]"
@@ -619,6 +607,15 @@ def _check_follow_up(follow_up_on, start: datetime.date) -> datetime.date | None
     return follow_up_on
 
 
+def _service_outcome(outcome, kind: str) -> str:
+    """The outcome text; for flanking help (§ 16a SGB II: addiction, psychosocial and debt counselling) it
+    belongs to the health area and passes the diagnosis guard (DP-6)."""
+    text = optional_text(outcome, "outcome", _("Der Verlauf"))
+    if kind == ServiceKind.FLANKING:
+        reject_diagnosis(text, "outcome")
+    return text
+
+
 @transaction.atomic
 def service_referral_create(
     *,
@@ -674,7 +671,7 @@ def service_referral_create(
         proposed_on=on,
         status_changed_on=on,
         follow_up_on=_check_follow_up(follow_up_on, on),
-        outcome=optional_text(outcome, "outcome", _("Der Verlauf")),
+        outcome=_service_outcome(outcome, kind),
         legal_basis=legal_basis,
         consent=consent,
         created_by=acting_user,
@@ -740,7 +737,7 @@ def service_referral_update(
         if "follow_up_on" not in fields:
             fields.append("follow_up_on")
     if outcome is not UNSET:
-        referral.outcome = optional_text(outcome, "outcome", _("Der Verlauf"))
+        referral.outcome = _service_outcome(outcome, referral.kind)
         fields.append("outcome")
     if fields:
         referral.save(update_fields=fields)

@@ -23,6 +23,13 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_off(settings):
+    """The suite signs its personas in with `force_login`; the second factor, required by default for the
+    privileged roles, is tested with the default roles in tests/security/test_second_factor.py."""
+    settings.FM_OTP_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _require_postgres(db):
     assert connection.vendor == "postgresql", "Die Tests laufen auf PostgreSQL (DATABASE_URL setzen)."
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sites/", api.SiteListCreate.as_view(), name="sites"),
     path("teams/", api.TeamListCreate.as_view(), name="teams"),
     path("staff/", api.StaffListCreate.as_view(), name="staff"),
+    path("staff/<str:pk>/confirm/", api.StaffConfirm.as_view(), name="staff-confirm"),
     path("staff/<str:pk>/caseload/", api.StaffCaseloadView.as_view(), name="staff-caseload"),
     path("continued-care/", api.ContinuedCareListCreate.as_view(), name="continued-care"),
     path(

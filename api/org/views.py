@@ -3,16 +3,15 @@ validation with serializers, rules in `org.services`, reads through `org.selecto
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.common import role_permission
+from audit import accounts, signin
 from cases import access
 from cases.models import Case
 from cases.selectors import staff_caseload
@@ -42,6 +41,12 @@ def _related(model, pk, field: str, label: str):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text="TOTP-Einmalcode (Pflicht für Rollen mit zweitem Faktor)",
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -49,7 +54,8 @@ class TokenResponseSerializer(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """`POST /api/v1/auth/token/`: exchange username and password for an API token."""
+    """`POST /api/v1/auth/token/`: exchange username and password — and for the roles with a second factor
+    a TOTP code (`otp`) — for an API token that expires (audit.signin)."""
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
@@ -58,17 +64,12 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
+        token = signin.token_issue(
             request=request._request,  # the HttpRequest, as django-axes expects
             username=data.validated_data["username"],
             password=data.validated_data["password"],
+            otp=data.validated_data.get("otp"),
         )
-        if user is None or not user.is_active:
-            raise InvalidInput(
-                _("Benutzername oder Passwort ist falsch."),
-                fields={"non_field_errors": [_("Benutzername oder Passwort ist falsch.")]},
-            )
-        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 
@@ -190,7 +191,8 @@ class StaffListCreate(AdminListCreate):
         values = data.validated_data
         team_id = values.get("team_id")
         team = _related(Team, team_id, "team", _("Das Team")) if team_id is not None else None
-        staff = services.staff_create(
+        # Four eyes (issue 15 finding 6): a privileged account is created inactive, pending a second admin.
+        staff = accounts.account_create(
             acting_user=request.user,
             username=values["username"],
             password=values["password"],
@@ -201,7 +203,29 @@ class StaffListCreate(AdminListCreate):
             team=team,
             weekly_hours=values.get("weekly_hours", 39),
         )
-        return Response(StaffSerializer(staff).data, status=status.HTTP_201_CREATED)
+        body = {**StaffSerializer(staff).data, "pending_confirmation": accounts.is_pending(staff)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class StaffConfirm(APIView):
+    """`POST /api/v1/staff/{id}/confirm/`: a second admin confirms the pending privileged account or role
+    change (four eyes, issue 15 finding 6); 403 `four_eyes` for the requester herself."""
+
+    permission_classes = [permissions.IsAuthenticated, IsAdminRole]
+
+    @extend_schema(
+        request=None,
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={200: StaffSerializer},
+    )
+    def post(self, request, pk):
+        staff_pk = parse_id(pk)
+        pending = accounts.pending_requests().filter(staff_id=staff_pk).first() if staff_pk else None
+        if pending is None:
+            raise NotFound(_("Für dieses Konto wartet keine Freigabe."))
+        accounts.account_request_confirm(request=pending, acting_user=request.user)
+        staff = Staff.objects.get(pk=staff_pk)
+        return Response({**StaffSerializer(staff).data, "pending_confirmation": False})
 
 
 class CaseloadSerializer(serializers.Serializer):

@@ -14,3 +14,13 @@ class OTPTokenForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Einrichtungscode"),
+        help_text=_("Den Code erhalten Sie von der Administration, z. B. ABCD-EFGH-JKLM."),
+        min_length=12,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

@@ -5,6 +5,8 @@ from org.choices import Role
 
 
 def items(user) -> list[dict]:
+    if user.role == Role.ADMIN:
+        return [{"label": _("Konten und zweiter Faktor"), "url": reverse("audit:accounts"), "order": 82}]
     if user.role != Role.DATENSCHUTZ:
         return []
     return [
