@@ -19,9 +19,9 @@ def holds_client_data(model, depth: int = 3) -> bool:
         return False
     for field in model._meta.concrete_fields:
         target = getattr(field, "related_model", None)
-        if field.is_relation and target is not None and target is not model:
-            if holds_client_data(target, depth - 1):
-                return True
+        related = field.is_relation and target is not None and target is not model
+        if related and holds_client_data(target, depth - 1):
+            return True
     return False
 
 

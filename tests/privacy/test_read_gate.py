@@ -111,7 +111,7 @@ def plant_markers(cases: list[Case]) -> None:
             for pk in qs.values_list("pk", flat=True):
                 counter += 1
                 marker = f"QQM{case.client_id}Z{counter}Q"
-                model.objects.filter(pk=pk).update(**{name: marker for name in texts})
+                model.objects.filter(pk=pk).update(**dict.fromkeys(texts, marker))
 
 
 def candidates(cases: list[Case]) -> dict[str, list[str]]:
@@ -243,7 +243,7 @@ def shown_clients(body: str, names: dict[str, int]) -> set[int]:
 
 
 def client_texts() -> dict[str, int]:
-    staff_names = {f"{f} {l}" for f, l in Staff.objects.values_list("first_name", "last_name")}
+    staff_names = {f"{first} {last}" for first, last in Staff.objects.values_list("first_name", "last_name")}
     texts = {}
     for pk, number, first_name, last_name in Client.objects.values_list(
         "pk", "customer_number", "first_name", "last_name"
