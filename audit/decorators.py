@@ -4,7 +4,8 @@
 - `AuditedRetrieveMixin` is mixed into a DRF view (retrieve: one row; list: one row per object in one
   INSERT per capacity).
 
-Both call `audit.services.record` / `record_bulk` with the business day of the request. A gated view or
+Both hand what was shown to the request's gate (`audit.gate`, written by `ReadGateMiddleware` through
+`audit.services.record_bulk` once the response is known); called outside a request they log at once. A gated view or
 API class carries `audited_action` (the decorator sets it on the wrapper, the mixin as a class attribute),
 which is what a test that enumerates the routes checks."""
 
@@ -13,52 +14,60 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 
+from audit import gate
 from audit.services import record, record_bulk
 from catalog import clock
 
 
 def audited(action: str, *, get_object=None, context: dict | None = None):
-    """Log what a successful (2xx) GET of the decorated view showed.
-
-    The view names it on the request: `request.audited_object` (one case or client) or
+    """Log what the decorated view showed, for every method (a form re-rendered after a POST, an htmx
+    fragment): the view names it on the request — `request.audited_object` (one case or client) or
     `request.audited_objects` (a list; `request.audited_capacity` when the capacity is the same for all),
     plus `request.audited_context` for details of this request. Without either, `get_object(request,
-    *args, **kwargs)` is asked (already scoped; None means nothing personal was shown)."""
+    *args, **kwargs)` is asked (already scoped; None means nothing personal was shown). The rows are
+    written by the gate (`audit.gate`) once the response is known: none for redirects, 404, 5xx."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
-            if request.method != "GET" or not 200 <= response.status_code < 300:
-                return response
-            if not request.user.is_authenticated:
+            if not request.user.is_authenticated or not gate._should_log(response):
                 return response
             details = {**(context or {}), **getattr(request, "audited_context", {})}
-            day = clock.request_day(request)
             objs = getattr(request, "audited_objects", None)
-            if objs is not None:
-                if objs:
-                    capacity = getattr(request, "audited_capacity", None)
-                    record_bulk(
-                        user=request.user,
-                        action=action,
-                        objs=objs,
-                        capacity=capacity,
-                        context=details,
-                        today=day,
-                    )
-                return response
-            obj = getattr(request, "audited_object", None)
-            if obj is None and get_object is not None:
-                obj = get_object(request, *args, **kwargs)
-            if obj is not None:
-                record(user=request.user, action=action, obj=obj, context=details, today=day)
+            if objs is None:
+                obj = getattr(request, "audited_object", None)
+                if obj is None and get_object is not None:
+                    obj = get_object(request, *args, **kwargs)
+                objs = [obj] if obj is not None else []
+            _note(
+                request.user,
+                objs,
+                action=action,
+                capacity=getattr(request, "audited_capacity", None),
+                context=details,
+                today=clock.request_day(request),
+            )
             return response
 
         wrapper.audited_action = action
         return wrapper
 
     return decorator
+
+
+def _note(user, objs, *, action, capacity=None, context=None, today=None) -> None:
+    """Hand `objs` to the gate of the running request; outside one (a view called directly), log now."""
+    objs = list(objs)
+    if not objs:
+        return
+    if gate.active():
+        gate.shown(objs, user=user, action=action, capacity=capacity, context=context, primary=True)
+    elif callable(capacity):
+        for obj in objs:
+            record(user=user, action=action, obj=obj, capacity=capacity(obj), context=context, today=today)
+    else:
+        record_bulk(user=user, action=action, objs=objs, capacity=capacity, context=context, today=today)
 
 
 class AuditedRetrieveMixin:
@@ -80,10 +89,10 @@ class AuditedRetrieveMixin:
         return None  # None: the capacity resolver decides per object
 
     def audit_object(self, request, obj) -> None:
-        record(
-            user=request.user,
+        _note(
+            request.user,
+            [obj],
             action=self.audit_action_retrieve,
-            obj=obj,
             context=self.audit_context,
             today=clock.request_day(request),
         )
@@ -96,10 +105,10 @@ class AuditedRetrieveMixin:
         for obj in objs:
             groups[self.audit_list_capacity(request.user, obj)].append(obj)
         for capacity, items in groups.items():
-            record_bulk(
-                user=request.user,
+            _note(
+                request.user,
+                items,
                 action=self.audit_action_list,
-                objs=items,
                 capacity=capacity,
                 context=self.audit_context,
                 today=clock.request_day(request),

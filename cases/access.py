@@ -464,3 +464,38 @@ def continued_care_approve(
     grant.save(update_fields=["approved_by_tl_old", "approved_by_tl_new"])
     grant_activate(grant, today=today)
     return grant
+
+
+def row_capacity(user, *, today: datetime.date | None = None):
+    """The capacity of the rows of a list page (DP-2), without a query per row: a function of a row
+    that carries `fallmanager_id` (and `referred_by_id` for the pAp's lists)."""
+    role = getattr(user, "role", None)
+    fixed = {
+        Role.TEAMLEITUNG: Capacity.TEAMLEITUNG,
+        Role.BEREICHSLEITUNG: Capacity.BEREICHSLEITUNG,
+        Role.DATENSCHUTZ: Capacity.DATENSCHUTZ,
+    }.get(role)
+    if fixed is not None:
+        return fixed
+    if role == Role.PAP:
+        return lambda row: (
+            Capacity.PAP_REFERRAL if getattr(row, "referred_by_id", None) == user.pk else Capacity.PAP_SITE
+        )
+    if role == Role.FALLMANAGER:
+        absent: set[int] | None = None
+
+        def fm_capacity(row) -> str:
+            nonlocal absent
+            if getattr(row, "fallmanager_id", None) == user.pk:
+                return Capacity.OWN_CASE
+            if absent is None:
+                day = clock.today(today)
+                absent = set(
+                    Substitution.objects.filter(
+                        substitute=user, starts_on__lte=day, ends_on__gte=day
+                    ).values_list("absent_id", flat=True)
+                )
+            return Capacity.SUBSTITUTION if row.fallmanager_id in absent else Capacity.GRANT
+
+        return fm_capacity
+    return Capacity.OTHER

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from audit import gate
+from audit.models import Capacity
 from cases import access
 from cases.choices import OPEN_STATES, CaseState, NeedStatus
 from cases.models import Case, CaseEvent, Client
@@ -45,8 +47,11 @@ def case_get(user, pk, *, today: datetime.date | None = None) -> Case | None:
         # query without resolving substitutions and grants. Any other case goes through the full scope.
         own = Case.objects.select_related(*related).filter(pk=pk, fallmanager_id=user.pk).first()
         if own is not None:
+            gate.shown(own, user=user, action="case.view", capacity=Capacity.OWN_CASE)
             return own
-    return cases_visible_to(user, today=today).select_related(*related).filter(pk=pk).first()
+    case = cases_visible_to(user, today=today).select_related(*related).filter(pk=pk).first()
+    gate.shown(case, user=user, action="case.view")  # DP-2: logged once the response shows it
+    return case
 
 
 @dataclass(slots=True)
@@ -65,7 +70,9 @@ class OpenCaseRow:
     customer_number: str
     fallmanager_id: int
     fallmanager_name: str
+    client_id: int = 0
     _review_rows: list | None = None
+    audit_object_type = "case"  # how the access log names it (audit.services.record)
 
     @property
     def clearing_due_on(self) -> datetime.date | None:
@@ -94,12 +101,15 @@ def open_case_rows(user, *, today: datetime.date | None = None) -> list[OpenCase
             "fallmanager__first_name",
             "fallmanager__last_name",
             "fallmanager__username",
+            "client_id",
         )  # fmt: skip
     )
-    return [
-        OpenCaseRow(*row[:10], fallmanager_name=f"{first} {last}".strip() or username)
-        for *row, first, last, username in rows
+    result = [
+        OpenCaseRow(*row[:10], fallmanager_name=f"{first} {last}".strip() or username, client_id=client_id)
+        for *row, first, last, username, client_id in rows
     ]
+    gate.shown(result, user=user, action="case.list", capacity=access.row_capacity(user))
+    return result
 
 
 def clients_visible_to(user, *, today: datetime.date | None = None) -> QuerySet[Client]:
@@ -123,7 +133,9 @@ def client_get(user, pk, *, today: datetime.date | None = None) -> Client | None
         pk = int(pk)
     except (TypeError, ValueError):
         return None
-    return clients_visible_to(user, today=today).select_related("site", "household").filter(pk=pk).first()
+    client = clients_visible_to(user, today=today).select_related("site", "household").filter(pk=pk).first()
+    gate.shown(client, user=user, action="client.view")  # DP-2: logged once the response shows it
+    return client
 
 
 def case_history(case: Case) -> QuerySet[CaseEvent]:

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "audit.middleware.AbsoluteSessionTimeoutMiddleware",
     "audit.middleware.IdleSessionRefreshMiddleware",
     "audit.middleware.OTPRequiredMiddleware",
+    # DP-2: the read gate writes the access log of what the response showed (audit/gate.py).
+    "audit.gate.ReadGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

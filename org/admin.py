@@ -7,20 +7,21 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from catalog.admin_base import CountOnlyDeleteMixin, MasterDataAdmin
 from org.choices import Role
 from org.models import Area, Site, Staff, Substitution, Team
 from org.services import ROLES_WITH_TEAM
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(MasterDataAdmin):
     list_display = ("name",)
     search_fields = ("name",)
     filter_horizontal = ("leads",)
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(MasterDataAdmin):
     list_display = ("name", "area")
     list_filter = ("area",)
     search_fields = ("name",)
@@ -28,7 +29,7 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(MasterDataAdmin):
     list_display = ("name", "site", "rucksack_fallmanagement")
     list_filter = ("site__area", "site", "rucksack_fallmanagement")
     search_fields = ("name",)
@@ -57,7 +58,7 @@ class StaffChangeForm(_TeamRequiredMixin, UserChangeForm):
 
 
 @admin.register(Staff)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(CountOnlyDeleteMixin, UserAdmin):
     form = StaffChangeForm
     add_form = StaffCreationForm
     list_display = ("username", "last_name", "first_name", "role", "team", "weekly_hours", "is_active")
@@ -114,7 +115,7 @@ class SubstitutionForm(forms.ModelForm):
 
 
 @admin.register(Substitution)
-class SubstitutionAdmin(admin.ModelAdmin):
+class SubstitutionAdmin(MasterDataAdmin):
     form = SubstitutionForm
     list_display = ("absent", "substitute", "starts_on", "ends_on", "set_by")
     list_select_related = ("absent", "substitute", "set_by")

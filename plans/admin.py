@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from catalog.admin_base import MasterDataAdmin
 from plans.models import AgreementTitle, Partner
 
 
 @admin.register(AgreementTitle)
-class AgreementTitleAdmin(admin.ModelAdmin):
+class AgreementTitleAdmin(MasterDataAdmin):
     """PLAN-3: the document title by legal period is data, editable here (CATALOG.md)."""
 
     list_display = ("title", "valid_from", "valid_to")
@@ -12,7 +13,7 @@ class AgreementTitleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(MasterDataAdmin):
     """The partner directory per area (debt, addiction, psychosocial counselling, …)."""
 
     list_display = ("name", "kind", "area", "external", "active")

@@ -1,19 +1,9 @@
+"""Admin: the daily job's run log only. Reminders name a case or client and a due task (case content,
+DP-1); digests name a person's workload — neither is master data."""
+
 from django.contrib import admin
 
-from reminders.models import DailyJobRun, Reminder, ReminderDigest
-
-
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["kind", "due_on", "recipient", "case", "created_on", "done_at"]
-    list_filter = ["kind"]
-    raw_id_fields = ["recipient", "case", "client"]
-    readonly_fields = ["kind", "due_on", "recipient", "case", "client", "created_on", "created_at"]
-
-
-@admin.register(ReminderDigest)
-class ReminderDigestAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "sent_on", "reminder_count"]
+from reminders.models import DailyJobRun
 
 
 @admin.register(DailyJobRun)

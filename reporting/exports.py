@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -20,6 +21,28 @@ _HEADER_FILL = PatternFill("solid", fgColor="12355B")
 _TOTAL_FONT = Font(bold=True)
 _THIN = Side(style="thin", color="C9D0D8")
 _BORDER = Border(bottom=_THIN)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters XLSX (XML 1.0) cannot hold and a CSV reader may act on; tab/LF/CR kept for the
+# check below, then stripped too.
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+_CONTROL.update(dict.fromkeys(range(0x7F, 0xA0)))
+_CONTROL.update(dict.fromkeys(range(0xD800, 0xE000)))  # lone surrogates cannot be encoded
+
+
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def safe_cell(value):
+    """A text cell as data, never as a formula (CSV/formula injection, issue 15 finding 9): control
+    characters stripped, and a text that a spreadsheet would read as a formula (starting with =, +, -,
+    @, tab or CR) prefixed with an apostrophe. Numbers and dates pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        value = "'" + value
+    return value.translate(_CONTROL).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
 def suppressed_text(data: dict) -> str:
@@ -40,14 +63,14 @@ def _sheet(
 ):
     ws = wb.active if first else wb.create_sheet()
     ws.title = title
-    ws.append(header)
+    ws.append([safe_cell(text) for text in header])
     for col, _text in enumerate(header, start=1):
         cell = ws.cell(row=1, column=col)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append(row)
+        ws.append([safe_cell(value) for value in row])
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.border = _BORDER
@@ -182,7 +205,13 @@ def report_csv(data: dict) -> bytes:
 
     Suppressed cells read "<3"; decimals use the decimal comma."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    raw = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+
+    class writer:  # every cell through `safe_cell`
+        @staticmethod
+        def writerow(row):
+            raw.writerow([safe_cell(value) for value in row])
+
     reasons = data["rejection_reasons"]
     buckets = data["duration_buckets"]
     writer.writerow(

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.common import role_permission
+from audit import services as audit
 from catalog import clock
 from catalog.validators import parse_month
 from fallmanagement.errors import InvalidInput
@@ -69,4 +70,13 @@ class MonthlyReportView(APIView):
         else:
             response = HttpResponse(exports.report_csv(report.data), content_type=exports.CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+        # DP-4: every export is logged (anonymous figures: no client, the month as the object).
+        audit.record(
+            user=request.user,
+            action="report.export",
+            object_type="monthly_report",
+            object_id=report.pk,
+            capacity=audit.system_capacity(request.user),
+            context={"month": report.data["month"], "format": fmt},
+        )
         return response

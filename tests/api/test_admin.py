@@ -1,4 +1,5 @@
-"""Django admin for master data: organisation editable, clients and cases view only (Case.state is protected)."""
+"""Django admin for master data: organisation editable; clients and cases are not in the admin at all
+(DP-1, tests/privacy/test_admin_master_data.py)."""
 
 from org.choices import Role
 from org.models import Staff
@@ -13,24 +14,16 @@ def test_admin_pages_load(client, admin_user, active_case):
         "/admin/org/staff/",
         "/admin/org/substitution/",
         "/admin/org/staff/add/",
-        "/admin/cases/client/",
-        "/admin/cases/household/",
-        "/admin/cases/case/",
-        f"/admin/cases/case/{active_case.pk}/change/",
-        f"/admin/cases/client/{active_case.client_id}/change/",
     ):
         assert client.get(path).status_code == 200, path
 
 
 def test_case_admin_cannot_change_state(client, admin_user, active_case):
     client.force_login(admin_user)
-    page = client.get(f"/admin/cases/case/{active_case.pk}/change/").content.decode()
-    assert 'name="state"' not in page
     response = client.post(f"/admin/cases/case/{active_case.pk}/change/", {"state": "closed"})
-    assert response.status_code == 403
+    assert response.status_code in (302, 404)
     active_case.refresh_from_db()
     assert active_case.state == "active"
-    assert client.get("/admin/cases/case/add/").status_code == 403
 
 
 def test_staff_admin_requires_team_for_fm(client, admin_user, team):

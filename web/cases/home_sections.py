@@ -11,6 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit import gate
+from cases import access
 from cases.choices import CaseState
 from cases.selectors import Caseload, cases_visible_to, fallmanagers_with_caseload, open_case_rows
 from org.choices import Role
@@ -134,6 +136,7 @@ def pap_referrals(*, user, today: datetime.date) -> Section:
         .select_related("client", "fallmanager", "rejection_reason", "dispute_decided_by")
         .order_by("-referred_on", "-pk")[:PAP_LIMIT]
     )
+    gate.shown(cases, user=user, action="case.list", capacity=access.row_capacity(user))  # DP-2
     return Section(
         title=_("Meine Zuweisungen"),
         template="cases/sections/pap_referrals.html",
@@ -149,6 +152,7 @@ def tl_disputes(*, user, today: datetime.date) -> Section:
         .select_related("client", "fallmanager")
         .order_by("disputed_on", "pk")
     )
+    gate.shown(disputed, user=user, action="case.list", capacity=access.row_capacity(user))  # DP-2
     return Section(
         title=_("Offene Widersprüche"),
         template="cases/sections/tl_disputes.html",

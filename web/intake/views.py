@@ -15,7 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from audit import gate
 from audit.decorators import audited
+from audit.models import Capacity
+from cases import access
 from cases.choices import OPEN_STATES, CaseState
 from cases.models import Case
 from cases.selectors import cases_visible_to, client_get, clients_visible_to
@@ -68,6 +71,7 @@ def client_search(request: HttpRequest) -> HttpResponse:
             .annotate(open_state=Subquery(open_state))
             .order_by("last_name", "first_name")[:SEARCH_LIMIT]
         )
+        gate.shown(results, user=request.user, action="client.search", capacity=Capacity.PAP_SITE)  # DP-2
         for client in results:
             client.open_state_label = CaseState(client.open_state).label if client.open_state else ""
     return render(
@@ -235,6 +239,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
         .select_related("client", "fallmanager", "referred_by", "rejection_reason")
         .order_by("disputed_on", "pk")
     )
+    gate.shown(cases, user=user, action="case.list", capacity=access.row_capacity(user))  # DP-2
     # The decision form is the same for every row except its field ids and the case version: it is
     # rendered once (the form renderer costs ~9 ms per form) with placeholders that are filled in per row.
     rows = []

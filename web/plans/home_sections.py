@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from audit import gate
+from cases import access
 from plans import selectors
 from web.sections import Section, StartPage
 
@@ -14,6 +16,8 @@ def sections(page: StartPage) -> list[Section]:
     if not selectors.sees_contact_gaps(user):
         return []
     rows, total = selectors.contact_gap_cases(user, today=today)
+    cases = [row["case"] for row in rows]
+    gate.shown(cases, user=user, action="case.list", capacity=access.row_capacity(user))  # DP-2
     return [
         Section(
             title=_("Kontaktlücken"),

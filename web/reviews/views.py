@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit import gate
+from cases import access
 from cases.access import is_case_fm, is_case_tl, scope_memo
 from cases.selectors import clients_visible_to
 from catalog import clock
@@ -89,6 +91,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 for r in selectors.reviews_due_for_fm(user=user, today=today)
             ]
             long_cases = []
+            cases = []
         else:
             items = [
                 review_item_context(review=r, user=user, today=today, can_document=False, can_decide=True)
@@ -113,6 +116,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
                         "continuation": continuation,
                     }
                 )
+    shown = [item["review"].case for item in items if "review" in item] + list(cases)
+    gate.shown(shown, user=user, action="case.list", capacity=access.row_capacity(user))  # DP-2
     return render(
         request,
         "reviews/inbox.html",
@@ -193,6 +198,12 @@ def review_teamleitung_view(request: HttpRequest, pk: int) -> HttpResponse:
 def reminders(request: HttpRequest) -> HttpResponse:
     """Everyone's own reminders (REV-6); pAps document due access checks right here (ACC-4)."""
     rows = list(selectors.reminders_for(user=request.user)[:500])
+    gate.shown(  # DP-2: the cases and clients the reminders name
+        [r.case or r.client for r in rows if r.case_id or r.client_id],
+        user=request.user,
+        action="reminder.list",
+        capacity=access.row_capacity(request.user),
+    )
     return render(
         request,
         "reviews/reminders.html",
