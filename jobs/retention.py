@@ -22,6 +22,7 @@ from catalog import clock, periods
 from fallmanagement.errors import Conflict, NotFound, NotPermitted
 from org.choices import Role
 from org.models import Staff
+from followups import retention as followups_retention
 from plans import retention as plans_retention
 from reviews import retention as reviews_retention
 
@@ -29,7 +30,7 @@ logger = logging.getLogger("fallmanagement.audit")
 
 # The free text other apps keep about a client, blanked after `cases.retention.anonymise` (which locks the
 # clients and decides which ids are anonymised).
-ANONYMISERS = (reviews_retention.anonymise, plans_retention.anonymise)
+ANONYMISERS = (reviews_retention.anonymise, plans_retention.anonymise, followups_retention.anonymise)
 
 
 def _require_datenschutz(user) -> None:
