@@ -20,9 +20,9 @@ from audit.models import AccessLog, PurgeRun
 from cases import retention as cases_retention
 from catalog import clock, periods
 from fallmanagement.errors import Conflict, NotFound, NotPermitted
+from followups import retention as followups_retention
 from org.choices import Role
 from org.models import Staff
-from followups import retention as followups_retention
 from plans import retention as plans_retention
 from reviews import retention as reviews_retention
 

@@ -227,4 +227,6 @@ def reminders_for(*, user, include_done: bool = False) -> QuerySet[Reminder]:
 
 
 def open_reminder_count(*, user) -> int:
-    return Reminder.objects.filter(recipient=user, done_at__isnull=True).count()
+    """THE count of open reminders: the rows of the reminders page (`reminders_for`), which after the
+    daily job's settlement are the ones the digest counts as well."""
+    return reminders_for(user=user).count()

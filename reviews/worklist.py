@@ -68,6 +68,35 @@ def _long_cases(fm_filter: Q, until: datetime.date):
     ).values(*CASE_FIELDS)
 
 
+def _reviews_without_rows(*, user, until: datetime.date, case_prefix: str) -> list[WorklistItem]:
+    """Looking further ahead than the daily job (its review rows exist up to the reminder horizon): the
+    reviews the FM's active cases will fall due by `until` (REV-1) that have no row yet. Two queries."""
+    cases = list(
+        Case.objects.filter(fallmanager=user, state=CaseState.ACTIVE, admitted_on__isnull=False).values(
+            *CASE_FIELDS
+        )
+    )
+    have = set(Review.objects.filter(case_id__in=[c["id"] for c in cases]).values_list("case_id", "month"))
+    items = []
+    for row in cases:
+        for month in periods.review_months_due(row["admitted_on"], until):
+            if (row["id"], month) in have:
+                continue
+            items.append(
+                WorklistItem(
+                    kind=ReminderKind.REVIEW_DUE.value,
+                    case_id=row["id"],
+                    client_name=_name(row),
+                    customer_number=row["client__customer_number"],
+                    due_on=periods.review_due_on(row["admitted_on"], month),
+                    label=_("Fortführungsprüfung nach %(month)s Monaten dokumentieren") % {"month": month},
+                    url=f"{case_prefix}{row['id']}/",
+                    client_id=row["client_id"],
+                )
+            )
+    return items
+
+
 def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[WorklistItem]:
     case_prefix = reverse("case-detail", args=[0])[: -len("0/")]
     inbox = reverse("reviews:inbox")
@@ -90,6 +119,8 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
                     client_id=row["case__client_id"],
                 )
             )
+        if until > periods.reminder_horizon(today):
+            items += _reviews_without_rows(user=user, until=until, case_prefix=case_prefix)
         items += _max_duration_items(
             _long_cases(Q(fallmanager=user), until),
             until=until,

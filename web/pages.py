@@ -28,8 +28,10 @@ from web.reporting import home_sections as reporting_home
 from web.reviews import case_sections as reviews_case
 from web.reviews import home_sections as reviews_home
 from web.sections import CasePage, Section, StartPage
+from web.worklist import home_sections as worklist_home
 
 START_PAGE: tuple[Callable[[StartPage], list[Section]], ...] = (
+    worklist_home.sections,  # WORK-1 "Heute" first: the FM's and the TL's worklist
     cases_home.sections,
     reporting_home.sections,
     reviews_home.sections,

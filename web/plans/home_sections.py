@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from org.choices import Role
 from plans import selectors
 from web.sections import Section, StartPage
 
@@ -13,6 +14,8 @@ def sections(page: StartPage) -> list[Section]:
     user, today = page.user, page.today
     if not selectors.sees_contact_gaps(user):
         return []
+    if user.role == Role.FALLMANAGER and page.worklist is not None:
+        return []  # her contact gaps are items of the worklist ("Heute") above
     rows, total = selectors.contact_gap_cases(user, today=today)
     return [
         Section(

@@ -41,6 +41,8 @@ def _due_from_open_cases(cases, today: datetime.date) -> list[dict]:
 
 def sections(page: StartPage) -> list[Section]:
     user, today = page.user, page.today
+    if user.role == Role.FALLMANAGER and page.worklist is not None:
+        return []  # her reviews and reminders are on the worklist ("Heute") above
     context: dict = {"reminder_count": selectors.open_reminder_count(user=user), "today": today}
     if user.role == Role.FALLMANAGER:
         open_cases = page.fm_open_cases

@@ -193,11 +193,14 @@ def review_teamleitung_view(request: HttpRequest, pk: int) -> HttpResponse:
 def reminders(request: HttpRequest) -> HttpResponse:
     """Everyone's own reminders (REV-6); pAps document due access checks right here (ACC-4)."""
     rows = list(selectors.reminders_for(user=request.user)[:500])
+    # The same count as the start page and the digest (not the length of the first 500 rows).
+    count = len(rows) if len(rows) < 500 else selectors.open_reminder_count(user=request.user)
     return render(
         request,
         "reviews/reminders.html",
         {
             "reminders": rows,
+            "reminder_count": count,
             "today": clock.request_day(request),
             "access_kind": ReminderKind.ACCESS_CHECK_DUE.value,
             "access_form": AccessCheckForm(initial={"on": clock.request_day(request)}),
