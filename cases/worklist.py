@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cases.access import worked_fallmanager_ids
 from cases.choices import CaseState
 from cases.models import Case
 from catalog import periods
@@ -22,7 +23,9 @@ FIELDS = (
 )  # fmt: skip
 
 
-def _item(row: dict, *, kind: str, due_on: datetime.date, label: str, prefix: str) -> WorklistItem:
+def _item(
+    row: dict, *, kind: str, due_on: datetime.date, label: str, prefix: str, step: str = ""
+) -> WorklistItem:
     return WorklistItem(
         kind=kind,
         case_id=row["id"],
@@ -30,7 +33,7 @@ def _item(row: dict, *, kind: str, due_on: datetime.date, label: str, prefix: st
         customer_number=row["client__customer_number"],
         due_on=due_on,
         label=label,
-        url=f"{prefix}{row['id']}/",
+        url=f"{prefix}{row['id']}/" + (f"schritt/{step}/" if step else ""),
         client_id=row["client_id"],
     )
 
@@ -40,7 +43,9 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
     if user.role == Role.FALLMANAGER:
         items = []
         rows = Case.objects.filter(
-            fallmanager=user, state=CaseState.CLEARING, clearing_started_on__isnull=False
+            fallmanager_id__in=worked_fallmanager_ids(user, today),
+            state=CaseState.CLEARING,
+            clearing_started_on__isnull=False,
         ).values(*FIELDS)
         for row in rows:
             due = periods.clearing_ends_on(row["clearing_started_on"])
@@ -52,13 +57,22 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
         items = []
         rows = Case.objects.filter(
             Q(state=CaseState.DISPUTED) | Q(state=CaseState.CLEARING, clearing_started_on__isnull=False),
-            fallmanager__team__in=user.led_teams.values("pk"),
+            fallmanager_id__in=worked_fallmanager_ids(user, today),
         ).values(*FIELDS)
         for row in rows:
             if row["state"] == CaseState.DISPUTED:
                 label = _("Über den Widerspruch der pAp entscheiden")
                 due = row["disputed_on"] or today
-                items.append(_item(row, kind="dispute_open", due_on=due, label=label, prefix=prefix))
+                items.append(
+                    _item(
+                        row,
+                        kind="dispute_open",
+                        due_on=due,
+                        label=label,
+                        prefix=prefix,
+                        step="decide_dispute",
+                    )
+                )
                 continue
             due = periods.clearing_ends_on(row["clearing_started_on"])
             if due < today:  # escalated to the TL once overdue, as the reminder

@@ -8,6 +8,7 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cases.access import worked_fallmanager_ids
 from cases.choices import OPEN_STATES
 from followups.choices import FollowUpState
 from followups.models import FollowUp
@@ -23,7 +24,7 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
         return []
     rows = (
         FollowUp.objects.filter(
-            state=FollowUpState.OPEN, due_on__lte=until, case__fallmanager=user, case__state__in=OPEN_STATES
+            state=FollowUpState.OPEN, due_on__lte=until, case__fallmanager_id__in=worked_fallmanager_ids(user, today), case__state__in=OPEN_STATES
         )
         .order_by("due_on", "pk")
         .values_list("case_id", "due_on", "note", "case__client_id", "case__client__last_name", "case__client__first_name",

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cases.access import worked_fallmanager_ids
 from cases.choices import CaseState
 from cases.models import Case
 from org.choices import Role
@@ -25,12 +26,13 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
     if user.role != Role.FALLMANAGER:
         return []
     prefix = reverse("case-detail", args=[0])[: -len("0/")]
+    fms = worked_fallmanager_ids(user, today)
     items = []
     agreements = Agreement.objects.filter(
         waived=False,
         superseded_on__isnull=True,
         review_due_on__lte=until,
-        case__fallmanager=user,
+        case__fallmanager_id__in=fms,
         case__state=CaseState.ACTIVE,
     ).values_list("case_id", "review_due_on", "case__client_id", "case__client__last_name", "case__client__first_name",
                   "case__client__customer_number")  # fmt: skip
@@ -49,7 +51,7 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
         )
     gap = int(settings.FM["CONTACT_GAP_DAYS"])
     cases = (
-        Case.objects.filter(fallmanager=user, state__in=WORKING)
+        Case.objects.filter(fallmanager_id__in=fms, state__in=WORKING)
         .annotate(last_contact_on=Max("contacts__date"))
         .values_list("id", "client_id", "last_contact_on", "admitted_on", "clearing_started_on", "client__last_name",
                      "client__first_name", "client__customer_number")

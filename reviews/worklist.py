@@ -1,7 +1,7 @@
 """Worklist items of the continuation reviews (WORK-1): for the FM her reviews due by `until` (REV-1, REV-6)
 and cases reaching the maximum duration (REV-4); for the TL the reviews waiting for her acknowledgement or
 approval (REV-2, REV-3), the reviews she takes part in from 24 months and the REV-4 escalations of her
-teams. Two queries per role however many cases."""
+teams. One query per role however many cases (two when looking beyond the reminder horizon)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cases.access import worked_fallmanager_ids
 from cases.choices import CaseState
 from cases.models import Case
 from catalog import periods
@@ -38,43 +39,35 @@ def _name(row: dict, prefix: str = "") -> str:
     return f"{row[prefix + 'client__last_name']}, {row[prefix + 'client__first_name']}"
 
 
-def _max_duration_items(cases, *, until: datetime.date, case_prefix: str, label: str) -> list[WorklistItem]:
-    items = []
-    for row in cases:
-        reached = periods.max_duration_reached_on(row["admitted_on"])
-        if reached <= until:
-            items.append(
-                WorklistItem(
-                    kind=ReminderKind.MAX_DURATION_REACHED.value,
-                    case_id=row["id"],
-                    client_name=_name(row),
-                    customer_number=row["client__customer_number"],
-                    due_on=reached,
-                    label=label,
-                    url=f"{case_prefix}{row['id']}/",
-                    client_id=row["client_id"],
-                )
-            )
-    return items
+MAX_MONTH_Q = Q(month=periods.months(periods.Period.MAX_DURATION), case__state=CaseState.ACTIVE)
 
 
-def _long_cases(fm_filter: Q, until: datetime.date):
-    """Active cases that may reach the maximum duration by `until` (coarse bound, exact check in Python)."""
-    bound = periods.add_months(until, -periods.months(periods.Period.MAX_DURATION)) + datetime.timedelta(
-        days=3
+def _max_duration_item(row: dict, *, case_prefix: str, label: str) -> WorklistItem:
+    """REV-4 from the final review row (month 36, due on the day the maximum duration is reached, made by
+    the daily job like every review row): the case must be closed while it is still active."""
+    return WorklistItem(
+        kind=ReminderKind.MAX_DURATION_REACHED.value,
+        case_id=row["case_id"],
+        client_name=_name(row, "case__"),
+        customer_number=row["case__client__customer_number"],
+        due_on=row["due_on"],
+        label=label,
+        url=f"{case_prefix}{row['case_id']}/schritt/close/",
+        client_id=row["case__client_id"],
     )
-    return Case.objects.filter(
-        fm_filter, state=CaseState.ACTIVE, admitted_on__isnull=False, admitted_on__lte=bound
-    ).values(*CASE_FIELDS)
 
 
-def _reviews_without_rows(*, user, until: datetime.date, case_prefix: str) -> list[WorklistItem]:
+def _reviews_without_rows(
+    *, user, today: datetime.date, until: datetime.date, case_prefix: str
+) -> list[WorklistItem]:
     """Looking further ahead than the daily job (its review rows exist up to the reminder horizon): the
     reviews the FM's active cases will fall due by `until` (REV-1) that have no row yet. Two queries."""
     cases = list(
-        Case.objects.filter(fallmanager=user, state=CaseState.ACTIVE, admitted_on__isnull=False).values(
-            *CASE_FIELDS
-        )
+        Case.objects.filter(
+            fallmanager_id__in=worked_fallmanager_ids(user, today),
+            state=CaseState.ACTIVE,
+            admitted_on__isnull=False,
+        ).values(*CASE_FIELDS)
     )
     have = set(Review.objects.filter(case_id__in=[c["id"] for c in cases]).values_list("case_id", "month"))
     items = []
@@ -82,6 +75,19 @@ def _reviews_without_rows(*, user, until: datetime.date, case_prefix: str) -> li
         for month in periods.review_months_due(row["admitted_on"], until):
             if (row["id"], month) in have:
                 continue
+            if month >= periods.months(periods.Period.MAX_DURATION):
+                items.append(
+                    WorklistItem(
+                        kind=ReminderKind.MAX_DURATION_REACHED.value,
+                        case_id=row["id"],
+                        client_name=_name(row),
+                        customer_number=row["client__customer_number"],
+                        due_on=periods.max_duration_reached_on(row["admitted_on"]),
+                        label=_("Höchstdauer von 36 Monaten erreicht: Fall abschließen"),
+                        url=f"{case_prefix}{row['id']}/schritt/close/",
+                        client_id=row["client_id"],
+                    )
+                )
             items.append(
                 WorklistItem(
                     kind=ReminderKind.REVIEW_DUE.value,
@@ -103,9 +109,17 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
     items: list[WorklistItem] = []
     if user.role == Role.FALLMANAGER:
         rows = Review.objects.filter(
-            state=ReviewState.DUE, due_on__lte=until, case__fallmanager=user, case__state=CaseState.ACTIVE
+            Q(state=ReviewState.DUE) | MAX_MONTH_Q,
+            due_on__lte=until,
+            case__fallmanager_id__in=worked_fallmanager_ids(user, today),
+            case__state=CaseState.ACTIVE,
         ).values(*REVIEW_FIELDS)
+        max_label = _("Höchstdauer von 36 Monaten erreicht: Fall abschließen")
         for row in rows:
+            if row["month"] >= periods.months(periods.Period.MAX_DURATION):
+                items.append(_max_duration_item(row, case_prefix=case_prefix, label=max_label))
+            if row["state"] != ReviewState.DUE:
+                continue
             items.append(
                 WorklistItem(
                     kind=ReminderKind.REVIEW_DUE.value,
@@ -120,24 +134,26 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
                 )
             )
         if until > periods.reminder_horizon(today):
-            items += _reviews_without_rows(user=user, until=until, case_prefix=case_prefix)
-        items += _max_duration_items(
-            _long_cases(Q(fallmanager=user), until),
-            until=until,
-            case_prefix=case_prefix,
-            label=_("Höchstdauer von 36 Monaten erreicht: Fall abschließen"),
-        )
+            items += _reviews_without_rows(user=user, today=today, until=until, case_prefix=case_prefix)
         return items
     if user.role == Role.TEAMLEITUNG:
-        teams = Q(case__fallmanager__team__in=user.led_teams.values("pk"))
+        teams = Q(case__fallmanager_id__in=worked_fallmanager_ids(user, today))
         takes_part = Q(
             state=ReviewState.DUE,
             due_on__lte=until,
             month__gte=periods.months(periods.Period.TL_APPROVAL),
             case__state=CaseState.ACTIVE,
         )
-        rows = Review.objects.filter(teams, waits_for_teamleitung_q() | takes_part).values(*REVIEW_FIELDS)
+        final = MAX_MONTH_Q & Q(due_on__lte=until)
+        rows = Review.objects.filter(teams, waits_for_teamleitung_q() | takes_part | final).values(
+            *REVIEW_FIELDS
+        )
+        max_label = _("Höchstdauer erreicht: Abschluss des Falls sicherstellen")
         for row in rows:
+            if row["month"] >= periods.months(periods.Period.MAX_DURATION) and row["due_on"] <= until:
+                items.append(_max_duration_item(row, case_prefix=case_prefix, label=max_label))
+                if row["state"] == ReviewState.DUE:
+                    continue  # the final review: the escalation says it all
             if row["state"] == ReviewState.DUE:
                 kind, due = ReminderKind.REVIEW_DUE.value, row["due_on"]
                 label = _("An der Fortführungsprüfung nach %(month)s Monaten teilnehmen") % {
@@ -166,10 +182,4 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
                     client_id=row["case__client_id"],
                 )
             )
-        items += _max_duration_items(
-            _long_cases(Q(fallmanager__team__in=user.led_teams.values("pk")), until),
-            until=until,
-            case_prefix=case_prefix,
-            label=_("Höchstdauer erreicht: Abschluss des Falls sicherstellen"),
-        )
     return items

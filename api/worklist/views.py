@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import record_bulk
+from cases.access import scope_memo
 from catalog import clock
 from fallmanagement.errors import InvalidInput
 from jobs import worklist
@@ -56,7 +57,8 @@ class Worklist(APIView):
     def get(self, request):
         today = clock.request_day(request)
         until = parse_until(request.query_params.get("until"), today)
-        items = worklist.worklist_for(user=request.user, today=today, until=until)
+        with scope_memo():  # whose cases she works on: resolved once for all sources
+            items = worklist.worklist_for(user=request.user, today=today, until=until)
         refs = worklist.audit_refs(items)
         if refs:
             record_bulk(

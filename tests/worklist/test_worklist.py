@@ -196,3 +196,22 @@ def test_work1_api_worklist_bad_until_400(fm, api_as, until):
 
 def test_work1_api_worklist_needs_sign_in(api):
     assert api.get("/api/v1/worklist/").status_code in (401, 403)
+
+
+def test_work1_rev4_maximum_duration_on_fm_and_tl_worklist(make_case, fm, tl):
+    case = make_case(D(2023, 11, 25))  # 36 months on 25.11.2026
+    daily.daily_jobs_run(on=TODAY, send_digests=False)
+    fm_items = [
+        (i.kind, i.due_on) for i in worklist.worklist_for(user=fm, today=TODAY) if i.case_id == case.pk
+    ]
+    assert ("max_duration_reached", D(2026, 11, 25)) in fm_items
+    tl_items = [
+        (i.kind, i.due_on) for i in worklist.worklist_for(user=tl, today=TODAY) if i.case_id == case.pk
+    ]
+    assert ("max_duration_reached", D(2026, 11, 25)) in tl_items
+    # Looking further ahead than the daily job's rows: a case reaching 36 months in December.
+    later = make_case(D(2023, 12, 20))
+    ahead = worklist.worklist_for(user=fm, today=TODAY, until=D(2026, 12, 31))
+    assert ("max_duration_reached", D(2026, 12, 20)) in [
+        (i.kind, i.due_on) for i in ahead if i.case_id == later.pk
+    ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.choices import CaseState
+from cases.models import Case
 from cases.selectors import Caseload, cases_visible_to, fallmanagers_with_caseload, open_case_rows
 from org.choices import Role
 from org.models import Staff
@@ -132,8 +133,7 @@ def fm_caseload_summary(*, user, today: datetime.date) -> Section:
     open cases is on "Meine Fälle" (`case_list`), the to-dos on the worklist above."""
     counts = {
         row["state"]: row["n"]
-        for row in cases_visible_to(user, today=today)
-        .filter(fallmanager=user)
+        for row in Case.objects.filter(fallmanager=user)  # her own cases: always in her scope (DP-1)
         .order_by()
         .values("state")
         .annotate(n=Count("pk"))
@@ -240,6 +240,8 @@ def sections(page: StartPage) -> list[Section]:
     if user.role == Role.PAP:
         return [pap_referrals(user=user, today=today)]
     if user.role == Role.TEAMLEITUNG:
+        if page.worklist is not None:  # her disputes are items of the worklist ("Heute") above
+            return [tl_caseload(user=user, today=today, page=page)]
         return [tl_disputes(user=user, today=today), tl_caseload(user=user, today=today, page=page)]
     text = OTHER_ROLE_TEXT.get(user.role)
     if text is None:

@@ -194,7 +194,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
     """Everyone's own reminders (REV-6); pAps document due access checks right here (ACC-4)."""
     rows = list(selectors.reminders_for(user=request.user)[:500])
     # The same count as the start page and the digest (not the length of the first 500 rows).
-    count = len(rows) if len(rows) < 500 else selectors.open_reminder_count(user=request.user)
+    count = selectors.open_reminder_count(user=request.user)
     return render(
         request,
         "reviews/reminders.html",
