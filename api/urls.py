@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("api.plans.urls")),
     path("", include("api.reporting.urls")),
     path("", include("api.audit.urls")),
+    path("", include("api.worklist.urls")),  # WORK-1 worklist
+    path("", include("api.followups.urls")),  # WORK-1 Wiedervorlagen
 ]

@@ -115,6 +115,26 @@ def case_scope_q(user, today: datetime.date, prefix: str = "") -> Q | None:
     return memo[key]
 
 
+def worked_fallmanager_ids(user, today: datetime.date) -> list[int]:
+    """Whose cases the user works on today: an FM her own and, while a substitution runs, those of the
+    FMs she covers for (SUB-1); a TL the FMs of the teams she leads. Resolved once per page view inside
+    `scope_memo()` (the scope below reuses it); the worklist sources (WORK-1) filter by these ids."""
+    memo = _SCOPE_MEMO.get()
+    key = ("worked", getattr(user, "pk", None), getattr(user, "role", None), today)
+    if memo is not None and key in memo:
+        return memo[key]
+    ids: list[int] = []
+    if user.is_authenticated and user.is_active:
+        if user.role == Role.FALLMANAGER:
+            covered = Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today)
+            ids = [user.pk, *covered.values_list("absent_id", flat=True)]
+        elif user.role == Role.TEAMLEITUNG:
+            ids = list(Staff.objects.filter(team__in=user.led_teams.all()).values_list("pk", flat=True))
+    if memo is not None:
+        memo[key] = ids
+    return ids
+
+
 def _scope_q_resolve(user, today: datetime.date, prefix: str = "") -> Q | None:
     """Ids are resolved to short lists first: `fallmanager_id = ANY(list)` stays index-backed, whereas an
     OR with a subquery makes PostgreSQL scan every case (tests/security/test_query_plan.py)."""
@@ -122,13 +142,10 @@ def _scope_q_resolve(user, today: datetime.date, prefix: str = "") -> Q | None:
     if not user.is_authenticated or not user.is_active:
         return None
     q: Q | None = None
-    if user.role == Role.FALLMANAGER:
-        # Own cases and, while a substitution runs, those of the FMs she covers for (SUB-1).
-        covered = Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today)
-        q = Q(**{f"{p}fallmanager__in": [user.pk, *covered.values_list("absent_id", flat=True)]})
-    elif user.role == Role.TEAMLEITUNG:
-        members = Staff.objects.filter(team__in=user.led_teams.all())
-        q = Q(**{f"{p}fallmanager__in": list(members.values_list("pk", flat=True))})
+    if user.role in (Role.FALLMANAGER, Role.TEAMLEITUNG):
+        # FM: own cases and, while a substitution runs, those of the FMs she covers for (SUB-1);
+        # TL: the cases of the FMs of her teams.
+        q = Q(**{f"{p}fallmanager__in": worked_fallmanager_ids(user, today)})
     elif user.role == Role.BEREICHSLEITUNG:
         members = Staff.objects.filter(team__site__area__in=user.led_areas.all())
         q = Q(**{f"{p}fallmanager__in": list(members.values_list("pk", flat=True))})

@@ -17,6 +17,7 @@ from audit import chain as audit_chain
 from cases import access
 from cases import reminders as case_reminders
 from catalog.validators import require_date
+from followups import reminders as followup_reminders
 from plans import reminders as plan_reminders
 from reminders import engine
 from reviews import reminders as review_reminders
@@ -30,12 +31,14 @@ def sources() -> engine.Sources:
             *review_reminders.case_reminders(),  # REV-6 review due/overdue, REV-4 maximum duration
             *case_reminders.case_reminders(),  # CLR-2 clearing due/overdue
             *plan_reminders.case_reminders(),  # PLAN-3 agreement review
+            *followup_reminders.case_reminders(),  # WORK-1 Wiedervorlage
         ),
         client_reminders=case_reminders.client_reminders(),  # ACC-4 periodic access check
         changed_cases=(
             *case_reminders.CHANGED_CASES_SQL,
             *review_reminders.CHANGED_CASES_SQL,
             *plan_reminders.CHANGED_CASES_SQL,
+            *followup_reminders.CHANGED_CASES_SQL,
         ),
         changed_clients=case_reminders.CHANGED_CLIENTS_SQL,
         preparations=(review_reminders.review_rows_create,),  # REV-1 review rows before their reminders

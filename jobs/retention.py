@@ -23,6 +23,7 @@ from audit.models import AccessLog, PurgeRun
 from cases import retention as cases_retention
 from catalog import clock, periods
 from fallmanagement.errors import Conflict, NotFound, NotPermitted
+from followups import retention as followups_retention
 from org.choices import Role
 from org.models import Staff
 from plans import retention as plans_retention
@@ -32,7 +33,7 @@ logger = logging.getLogger("fallmanagement.audit")
 
 # The free text other apps keep about a client, blanked after `cases.retention.anonymise` (which locks the
 # clients and decides which ids are anonymised).
-ANONYMISERS = (reviews_retention.anonymise, plans_retention.anonymise)
+ANONYMISERS = (reviews_retention.anonymise, plans_retention.anonymise, followups_retention.anonymise)
 
 
 def _require_datenschutz(user) -> None:

@@ -158,6 +158,42 @@ def _case_reminder_sql(source: str) -> str:
     """
 
 
+# The case ids with open reminders of one kind: what the settlement re-evaluates (bounded by the open
+# reminders, never a scan of all cases).
+OPEN_OF_KIND = (
+    "c.id IN (SELECT m.case_id FROM reviews_reminder m"
+    " WHERE m.kind = %(kind)s AND m.done_at IS NULL AND m.case_id IS NOT NULL)"
+)
+
+
+def _case_settle_sql(source: CaseReminderSource) -> str:
+    """Close the open reminders of a kind whose to-do no longer holds: the rule no longer gives that (case,
+    due date, recipient) — the review was documented, a `_due` became `_overdue` (one open reminder per
+    due date), the agreement was reviewed, the follow-up done, the case went to another FM or closed.
+    Without this a reminder stayed open until its recipient clicked it away, and the reminders page and
+    the digest counted work that was done (issue 13: 158 and 149 + 7 against a worklist of 50)."""
+    current = source.select.format(cond=OPEN_OF_KIND)
+    return f"""
+        WITH src AS MATERIALIZED ({current}),
+        rcp AS (
+            SELECT s.case_id, s.due_on, s.fallmanager_id AS recipient_id FROM src s
+            UNION
+            SELECT s.case_id, s.due_on, tl.staff_id
+            FROM src s
+            JOIN org_staff f ON f.id = s.fallmanager_id
+            JOIN org_team_leads tl ON tl.team_id = f.team_id
+            JOIN org_staff t ON t.id = tl.staff_id AND t.is_active
+            WHERE s.notify_tl
+        )
+        UPDATE reviews_reminder m SET done_at = now()
+        WHERE m.kind = %(kind)s AND m.done_at IS NULL AND m.case_id IS NOT NULL
+          AND NOT EXISTS (
+              SELECT 1 FROM rcp r
+              WHERE r.case_id = m.case_id AND r.due_on = m.due_on AND r.recipient_id = m.recipient_id
+          )
+    """
+
+
 def _client_reminder_sql(eligible: str) -> str:
     """Send each eligible (client, site, due date) to the active pAps of the site; insert what is missing
     (the anti-join is a hash join over the partial unique index of client reminders)."""
@@ -297,6 +333,11 @@ def reminders_create(
         for source in sources.case_reminders:
             cursor.execute(_case_reminder_sql(source.sql()), {**params, "kind": source.kind.value})
             counts[source.kind.value] = cursor.rowcount
+        settled = 0
+        for source in sources.case_reminders:
+            cursor.execute(_case_settle_sql(source), {**params, "kind": source.kind.value})
+            settled += cursor.rowcount
+        counts["settled"] = settled
         for source in sources.client_reminders:
             cursor.execute(
                 _client_reminder_sql(source.eligible(not everything)), {**params, "kind": source.kind.value}

@@ -19,6 +19,7 @@ class WorklistItem:
     due_on: datetime.date
     label: str  # German, what is to be done ("Fortführungsprüfung nach 12 Monaten dokumentieren")
     url: str  # where it is done
+    client_id: int | None = None  # for the access log (DP-2: the worklist shows whose to-dos these are)
 
     def overdue(self, today: datetime.date) -> bool:
         return self.due_on < today

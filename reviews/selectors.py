@@ -227,4 +227,7 @@ def reminders_for(*, user, include_done: bool = False) -> QuerySet[Reminder]:
 
 
 def open_reminder_count(*, user) -> int:
+    """THE count of open reminders — the digest's definition (the recipient's open rows). The daily job
+    settles the reminders of done to-dos and of cases that left the recipient (`reminders.engine`), so
+    this is also the number of rows the reminders page lists."""
     return Reminder.objects.filter(recipient=user, done_at__isnull=True).count()

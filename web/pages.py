@@ -21,14 +21,17 @@ from django.template import Context
 from django.template.loader import get_template
 
 from web.cases import home_sections as cases_home
+from web.followups import case_sections as followups_case
 from web.plans import case_sections as plans_case
 from web.plans import home_sections as plans_home
 from web.reporting import home_sections as reporting_home
 from web.reviews import case_sections as reviews_case
 from web.reviews import home_sections as reviews_home
 from web.sections import CasePage, Section, StartPage
+from web.worklist import home_sections as worklist_home
 
 START_PAGE: tuple[Callable[[StartPage], list[Section]], ...] = (
+    worklist_home.sections,  # WORK-1 "Heute" first: the FM's and the TL's worklist
     cases_home.sections,
     reporting_home.sections,
     reviews_home.sections,
@@ -37,6 +40,7 @@ START_PAGE: tuple[Callable[[StartPage], list[Section]], ...] = (
 CASE_PAGE: tuple[Callable[[CasePage], list[Section]], ...] = (
     reviews_case.sections,
     plans_case.sections,
+    followups_case.sections,
 )
 
 

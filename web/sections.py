@@ -28,6 +28,8 @@ class StartPage:
     tl_fms: list | None = None
     # The leadership dashboard figures (reporting section).
     leadership_dashboard: Any = None
+    # The worklist items (WORK-1, worklist section) for sections that show the same to-dos.
+    worklist: list | None = None
 
 
 @dataclass

@@ -33,7 +33,8 @@ from plans.models import (
 from tests.factories import CaseFactory, ClientFactory, StaffFactory
 
 # Whole-request query counts reached by this code (the 1-row and the 150-row page must be equal).
-REACHED = {"fm_start": 10, "tl_start": 12, "tl_dashboard": 10, "case_page": 11}
+# The case page: 11 + 1 for the Wiedervorlagen section (issue 13, WORK-1) = issue 8's budget of 12.
+REACHED = {"fm_start": 10, "tl_start": 12, "tl_dashboard": 10, "case_page": 12}
 # Issue 8's budgets.
 ISSUE = {"fm_start": 10, "tl_start": 12, "tl_dashboard": 12, "case_page": 12}
 ROWS = 150

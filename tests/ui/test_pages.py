@@ -54,8 +54,8 @@ def test_fm_home_shows_own_cases_with_overdue_clearing_and_caseload(client, fm, 
         client=overdue_client, fallmanager=fm, state=CaseState.CLEARING, clearing_started_on=D(2026, 8, 1)
     )
     client.force_login(fm)
-    body = client.get("/").content.decode()
-    assert "Mein Fallbestand" in body
+    body = client.get("/faelle/").content.decode()
+    assert "Meine Fälle" in body
     assert "Musterfrau, Maria" in body
     assert active_case.client.customer_number in body
     assert '<span class="badge badge-active">Im Fallmanagement</span>' in body
@@ -77,7 +77,7 @@ def test_fm_home_flags_overdue_review(client, fm, site):
         admitted_on=D(2025, 1, 5),
     )
     client.force_login(fm)
-    body = client.get("/").content.decode()
+    body = client.get("/faelle/").content.decode()
     assert '<td>05.07.2025 <span class="badge badge-bad">überfällig</span>' in body
 
 
@@ -100,7 +100,7 @@ def test_fm_home_does_not_list_other_fms_cases(client, fm, other_fm, site):
         client=ClientFactory(site=site, last_name="Fremdfall"), fallmanager=other_fm, state=CaseState.ACTIVE
     )
     client.force_login(fm)
-    body = client.get("/").content.decode()
+    body = client.get("/faelle/").content.decode()
     assert "Fremdfall" not in body
     assert "Sie haben zurzeit keine offenen Fälle." in body
 
@@ -180,9 +180,9 @@ def test_tl_home_shows_open_disputes_and_team_caseload(client, tl, fm, fm2, othe
         CaseFactory(client=ClientFactory(site=site), fallmanager=fm2, state=CaseState.ACTIVE)
     client.force_login(tl)
     body = client.get("/").content.decode()
-    assert "1 offener Widerspruch wartet auf Ihre Entscheidung (CLR-4)." in body
+    # WORK-1: the open dispute is an item of her worklist, one click from the decision.
     assert "Musterfrau, Maria" in body
-    assert 'href="/widersprueche/"' in body
+    assert f'href="/faelle/{disputed_case.pk}/schritt/decide_dispute/"' in body
     assert "<td>Anna Berger</td>" in body
     assert "<td>Jonas Klein</td>" in body
     assert '<td class="over">3 <span class="badge badge-bad">über Zielwert</span></td>' in body
@@ -197,7 +197,7 @@ def test_controlling_home_explains_role(client, controlling):
 
 def test_navigation_by_role(client, fm, pap, tl):
     client.force_login(fm)
-    assert '<a href="/faelle/">Mein Fallbestand</a>' in client.get("/").content.decode()
+    assert '<a href="/faelle/">Meine Fälle</a>' in client.get("/").content.decode()
     client.force_login(pap)
     body = client.get("/").content.decode()
     assert '<a href="/kunden/">Kund*innen suchen</a>' in body
@@ -345,12 +345,13 @@ def test_fm_home_lists_reviews_due_and_substituted_cases(client, fm, fm2, tl, si
         absent=fm2, substitute=fm, starts_on=today, ends_on=today + datetime.timedelta(days=7), set_by=tl
     )
     client.force_login(fm)
-    body = client.get("/").content.decode()
-    panel = body[body.index('<div class="panel"><p class="kpi">') :]
-    assert panel.startswith('<div class="panel"><p class="kpi">2</p>')
-    assert "1 überfällig" in panel
-    assert "Fällig, Fritz</a> – 6 Monate" in panel
+    # WORK-1: the worklist ("Heute") lists both reviews, the covered FM's as well (SUB-1).
+    home = client.get("/").content.decode()
+    panel = home[home.index('<div id="worklist">') :]
+    assert panel.count("Fortführungsprüfung nach 6 Monaten dokumentieren") == 2
+    assert "Fällig, Fritz" in panel and "Fortführungsprüfung nach 6 Monaten dokumentieren" in panel
     assert "Vertreten, " in panel
+    body = client.get("/faelle/").content.decode()
     assert "Vertretung für Jonas Klein" in body
 
 
@@ -376,9 +377,9 @@ def test_fm_home_rows_escape_what_users_typed(client, fm, fm2, tl, site):
     today = timezone.localdate()
     Substitution.objects.create(absent=fm2, substitute=fm, starts_on=today, ends_on=today, set_by=tl)
     client.force_login(fm)
-    body = client.get("/").content.decode()
+    body = client.get("/faelle/").content.decode()
     assert "<script>alert(1)</script>" not in body and "<b>Jonas</b>" not in body
-    assert "O&#x27;Brien &amp; Co, &lt;script&gt;alert(1)&lt;/script&gt;</a>" in body
+    assert "O&#39;Brien &amp; Co, &lt;script&gt;alert(1)&lt;/script&gt;</a>" in body  # the Jinja2 rows
     assert "<td>K&lt;1&gt;</td>" in body
     assert "Vertretung für &lt;b&gt;Jonas&lt;/b&gt; Klein" in body
     assert "Clearing bis 01.10.2026 <span" in body

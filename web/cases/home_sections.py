@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from audit import gate
 from cases import access
 from cases.choices import CaseState
+from cases.models import Case
 from cases.selectors import Caseload, cases_visible_to, fallmanagers_with_caseload, open_case_rows
 from org.choices import Role
 from org.models import Staff
@@ -129,6 +130,37 @@ def fm_caseload(*, user, today: datetime.date, page: StartPage | None = None) ->
     )
 
 
+def fm_caseload_summary(*, user, today: datetime.date) -> Section:
+    """FM start page: counted caseload vs target and the counts by state (one query); the table of her
+    open cases is on "Meine Fälle" (`case_list`), the to-dos on the worklist above."""
+    counts = {
+        row["state"]: row["n"]
+        for row in Case.objects.filter(fallmanager=user)  # her own cases: always in her scope (DP-1)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+    }
+    labels = {state.value: str(state.label) for state in CaseState}
+    caseload = Caseload(
+        counted=counts.get(CaseState.ACTIVE.value, 0),
+        in_clearing=counts.get(CaseState.CLEARING.value, 0),
+        target=user.caseload_target,
+    )
+    return Section(
+        title=_("Mein Fallbestand"),
+        template="cases/sections/fm_caseload.html",
+        order=50,
+        context={
+            "counts": [
+                {"state": s, "label": labels[s.value], "n": counts.get(s.value, 0)} for s in CaseState
+            ],
+            "summary_only": True,
+            "caseload": caseload,
+            "cases_url": reverse("case-list"),
+        },
+    )
+
+
 def pap_referrals(*, user, today: datetime.date) -> Section:
     """pAp: her referrals with state and outcome (CLR-4: the pAp is informed of the outcome)."""
     cases = list(
@@ -208,10 +240,12 @@ OTHER_ROLE_TEXT = {
 def sections(page: StartPage) -> list[Section]:
     user, today = page.user, page.today
     if user.role == Role.FALLMANAGER:
-        return [fm_caseload(user=user, today=today, page=page)]
+        return [fm_caseload_summary(user=user, today=today)]
     if user.role == Role.PAP:
         return [pap_referrals(user=user, today=today)]
     if user.role == Role.TEAMLEITUNG:
+        if page.worklist is not None:  # her disputes are items of the worklist ("Heute") above
+            return [tl_caseload(user=user, today=today, page=page)]
         return [tl_disputes(user=user, today=today), tl_caseload(user=user, today=today, page=page)]
     text = OTHER_ROLE_TEXT.get(user.role)
     if text is None:

@@ -8,7 +8,7 @@ from org.choices import Role
 
 def items(user) -> list[dict]:
     if user.role == Role.FALLMANAGER:
-        return [{"label": _("Mein Fallbestand"), "url": reverse("case-list"), "order": 10}]
+        return [{"label": _("Meine Fälle"), "url": reverse("case-list"), "order": 10}]
     if user.role == Role.PAP:
         return [{"label": _("Meine Zuweisungen"), "url": reverse("case-list"), "order": 20}]
     if user.role == Role.TEAMLEITUNG:

@@ -53,7 +53,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today = clock.request_day(request)
     user = request.user
     if user.role == Role.FALLMANAGER:
-        section, title = home_sections.fm_caseload(user=user, today=today), _("Mein Fallbestand")
+        section, title = home_sections.fm_caseload(user=user, today=today), _("Meine Fälle")
     elif user.role == Role.PAP:
         section, title = home_sections.pap_referrals(user=user, today=today), _("Meine Zuweisungen")
     elif user.role == Role.TEAMLEITUNG:

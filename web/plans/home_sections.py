@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from audit import gate
 from cases import access
+from org.choices import Role
 from plans import selectors
 from web.sections import Section, StartPage
 
@@ -15,6 +16,8 @@ def sections(page: StartPage) -> list[Section]:
     user, today = page.user, page.today
     if not selectors.sees_contact_gaps(user):
         return []
+    if user.role == Role.FALLMANAGER and page.worklist is not None:
+        return []  # her contact gaps are items of the worklist ("Heute") above
     rows, total = selectors.contact_gap_cases(user, today=today)
     cases = [row["case"] for row in rows]
     gate.shown(cases, user=user, action="case.list", capacity=access.row_capacity(user))  # DP-2

@@ -41,6 +41,10 @@ def _due_from_open_cases(cases, today: datetime.date) -> list[dict]:
 
 def sections(page: StartPage) -> list[Section]:
     user, today = page.user, page.today
+    if user.role in (Role.FALLMANAGER, Role.TEAMLEITUNG) and page.worklist is not None:
+        # The worklist ("Heute") above lists her reviews and approvals and counts her reminders; the
+        # TL's figures (waiting for her, beyond 24 months) are on the leadership dashboard section.
+        return []
     context: dict = {"reminder_count": selectors.open_reminder_count(user=user), "today": today}
     if user.role == Role.FALLMANAGER:
         open_cases = page.fm_open_cases

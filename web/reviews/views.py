@@ -204,11 +204,14 @@ def reminders(request: HttpRequest) -> HttpResponse:
         action="reminder.list",
         capacity=access.row_capacity(request.user),
     )
+    # The same count as the start page and the digest (not the length of the first 500 rows).
+    count = selectors.open_reminder_count(user=request.user)
     return render(
         request,
         "reviews/reminders.html",
         {
             "reminders": rows,
+            "reminder_count": count,
             "today": clock.request_day(request),
             "access_kind": ReminderKind.ACCESS_CHECK_DUE.value,
             "access_form": AccessCheckForm(initial={"on": clock.request_day(request)}),
