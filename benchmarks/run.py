@@ -169,10 +169,14 @@ def rows(report: dict) -> list[list[str]]:
             )
             if x
         )
+        fw50, fw95 = r.get("framework_p50_ms"), r.get("framework_p95_ms")
+        sql50, sql95 = r["floor_p50_ms"], r["floor_p95_ms"]
         out.append([
             r["title"], f"{r['p50_ms']}", f"{r['p95_ms']}", str(r["queries"]), f"{r['peak_mb']}",
-            f"{r['floor_p50_ms']}" if r["floor_p50_ms"] is not None else "–",
-            f"{r['ratio']}×" if r["ratio"] is not None else "–", target, _ok(r["checks"]),
+            f"{fw50} / {fw95}" if fw50 is not None else "–",
+            f"{sql50} / {sql95}" if sql50 is not None else "–",
+            f"{r['ratio']}× / {r.get('ratio_p95')}×" if r["ratio"] is not None else "–", target,
+            _ok(r["checks"]),
         ])  # fmt: skip
     d = report.get("daily_jobs") or {}
     if "runs" in d:
@@ -223,10 +227,15 @@ def rows(report: dict) -> list[list[str]]:
         out.append(
             ["6 Last", "–", "–", "–", "–", "–", "–", "≥100 req/s", "ERROR: " + load.get("error", "")[:60]]
         )
-    return out
+    # Rows other than pages have no floors: their 9 cells get a blank framework-floor column.
+    return [r if len(r) == len(HEADER) else [*r[:5], "–", *r[5:]] for r in out]
 
 
-HEADER = ["Szenario", "p50 ms", "p95 ms", "Queries", "Peak MB", "Floor p50", "× Floor", "Ziel", "Ergebnis"]
+# Floors (issue 17): "FW" = the framework floor of the same run (benchmarks/floor.py: an authenticated request
+# through the whole middleware stack rendering a trivial template in the layout), "SQL" = the page's rows by
+# one raw query; "× Floor" = page p50 / (FW p50 + SQL p50) and page p95 / (FW p95 + SQL p95).
+HEADER = ["Szenario", "p50 ms", "p95 ms", "Queries", "Peak MB", "FW-Floor p50/p95", "SQL-Floor p50/p95",
+          "× Floor p50/p95", "Ziel", "Ergebnis"]  # fmt: skip
 
 
 def table(data: list[list[str]]) -> str:
