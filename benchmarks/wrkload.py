@@ -69,6 +69,17 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def _postgres_backends() -> list[int]:
+    """The PostgreSQL backends serving the bench database (the web processes keep theirs: CONN_MAX_AGE)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
 def _machine_busy() -> tuple[float, float]:
     """(busy, total) jiffies of all CPUs since boot."""
     parts = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -281,6 +292,7 @@ def run_mix(*, hosts: list[str], connections: int, seconds: int, sessions: dict,
             outs.append(out)
             plans.append(plan)
         server_pids = [p for s in servers for p in s.workers()]
+        pg0 = {pid: _cpu_seconds([pid]) for pid in _postgres_backends()}
         cpu0, (busy0, total0) = _cpu_seconds(server_pids), _machine_busy()
         started = time.perf_counter()
         for host, n, out, plan in zip(hosts, per_host, outs, plans, strict=True):
@@ -301,6 +313,7 @@ def run_mix(*, hosts: list[str], connections: int, seconds: int, sessions: dict,
         if thread is not None:
             thread.join(timeout=120)
         cpu1, (busy1, total1) = _cpu_seconds(server_pids), _machine_busy()
+        pg_cpu = sum(_cpu_seconds([pid]) - pg0.get(pid, 0.0) for pid in _postgres_backends())
         lines = []
         for out in outs:
             for f in sorted(out.glob("t*.log")):
@@ -318,6 +331,10 @@ def run_mix(*, hosts: list[str], connections: int, seconds: int, sessions: dict,
             "timeouts": errs.get("timeout", 0),
             "wrk_cpu_share": round(wrk_cpu / (wall * ncpu), 3),
             "server_cpu_share": round((cpu1 - cpu0) / (wall * ncpu), 3),
+            "postgres_cpu_share": round(pg_cpu / (wall * ncpu), 3),
+            # CPU per answered request (gunicorn workers + their PostgreSQL backends): independent of what else
+            # the machine runs; ncpu × 1000 / this = what the mix could reach with the machine to itself.
+            "cpu_ms_per_request": round((cpu1 - cpu0 + pg_cpu) * 1000 / max(1, result["requests"]), 1),
             "machine_busy": round((busy1 - busy0) / max(1, total1 - total0), 3),
             "loadavg": Path("/proc/loadavg").read_text().split()[:3],
         })  # fmt: skip
@@ -558,7 +575,8 @@ def _server_config(env: dict, extra_env: dict | None) -> str:
 def _line(s: dict) -> str:
     return (f"{s['rps']} req/s, p50 {s['p50_ms']} p95 {s['p95_ms']} ms, 503 {s['refused_503']} "
             f"(p95 {s['refused_p95_ms']} ms), errors {s['errors']} (timeouts {s['timeouts']}), "
-            f"wrk CPU {s['wrk_cpu_share']:.1%}, server CPU {s['server_cpu_share']:.1%}, load {' '.join(s['loadavg'])}")  # fmt: skip
+            f"wrk CPU {s['wrk_cpu_share']:.1%}, server CPU {s['server_cpu_share']:.1%} + PG {s.get('postgres_cpu_share', 0):.1%}, "
+            f"{s.get('cpu_ms_per_request')} CPU-ms/req, load {' '.join(s['loadavg'])}")  # fmt: skip
 
 
 def main() -> int:
