@@ -332,9 +332,9 @@ def run_mix(*, hosts: list[str], connections: int, seconds: int, sessions: dict,
             "wrk_cpu_share": round(wrk_cpu / (wall * ncpu), 3),
             "server_cpu_share": round((cpu1 - cpu0) / (wall * ncpu), 3),
             "postgres_cpu_share": round(pg_cpu / (wall * ncpu), 3),
-            # CPU per answered request (gunicorn workers + their PostgreSQL backends): independent of what else
-            # the machine runs; ncpu × 1000 / this = what the mix could reach with the machine to itself.
-            "cpu_ms_per_request": round((cpu1 - cpu0 + pg_cpu) * 1000 / max(1, result["requests"]), 1),
+            # CPU per answered request (gunicorn workers + their PostgreSQL backends, refusals included): what
+            # the mix costs whatever else the machine runs; ncpu × 1000 / this = the rate of a machine of its own.
+            "cpu_ms_per_request": round((cpu1 - cpu0 + pg_cpu) * 1000 / max(1, result["rps"] * seconds), 1),
             "machine_busy": round((busy1 - busy0) / max(1, total1 - total0), 3),
             "loadavg": Path("/proc/loadavg").read_text().split()[:3],
         })  # fmt: skip
@@ -489,7 +489,8 @@ def same_reminders(hosts: list[str], sessions: dict, fms: dict) -> dict:
 
 
 def run(*, env: dict, seconds: int = 60, ramp: tuple[int, ...] = (4, 8, 16, 32), ramp_seconds: int = 20,
-        overload_seconds: int = 30, extra_env: dict | None = None, scale_out: bool = True, log=print) -> dict:  # fmt: skip
+        overload_seconds: int = 30, extra_env: dict | None = None, scale_out: bool = True, ramp_only: bool = False,
+        log=print) -> dict:  # fmt: skip
     from benchmarks.load import signin_storm
 
     fms = load_plan()
@@ -515,6 +516,8 @@ def run(*, env: dict, seconds: int = 60, ramp: tuple[int, ...] = (4, 8, 16, 32),
             step = mix(n, ramp_seconds)
             result["ramp"].append(step)
             log(f"  wrk ramp {n:>4} users: {_line(step)}")
+        if ramp_only:
+            return result
         peak = max(result["ramp"], key=lambda s: s["rps"])
         users = peak["users"]
         result["peak_users"] = users
@@ -593,6 +596,7 @@ def main() -> int:
     parser.add_argument("--ramp-seconds", type=int, default=20)
     parser.add_argument("--overload-seconds", type=int, default=30)
     parser.add_argument("--no-scale-out", action="store_true")
+    parser.add_argument("--ramp-only", action="store_true", help="only the ramp steps (tuning sweeps)")
     parser.add_argument(
         "--set", action="append", default=[], help="extra server env, e.g. FM_ADMISSION_LIMIT=3"
     )
@@ -600,9 +604,11 @@ def main() -> int:
     args = parser.parse_args()
     extra = dict(x.split("=", 1) for x in args.set)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+    print("server:", _server_config(env, extra), flush=True)
     result = run(env=env, seconds=args.seconds, ramp=tuple(int(x) for x in args.ramp.split(",")),
                  ramp_seconds=args.ramp_seconds, overload_seconds=args.overload_seconds, extra_env=extra,
-                 scale_out=not args.no_scale_out)  # fmt: skip
+                 scale_out=not args.no_scale_out, ramp_only=args.ramp_only,
+                 log=lambda *a: print(*a, flush=True))  # fmt: skip
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=2, default=str))
     return 0
