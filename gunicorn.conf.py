@@ -8,9 +8,12 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # one per CPU: the pages are CPU-bound
 worker_class = "gthread"
-# More threads than admission slots (FM_ADMISSION_LIMIT, default 4; fallmanagement/admission.py): the
-# extra threads answer overload at once with 503 instead of leaving it queued in the socket.
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Many more threads than admission slots (FM_ADMISSION_LIMIT, default 4; fallmanagement/admission.py): every
+# request reaches the admission check at once and the excess is answered with 503 instead of waiting in
+# gunicorn's queue (8 threads at 4× the peak: 503s after 1.2 s, admitted p95 1.4 s; 64: 0.18 s and 0.45 s,
+# benchmarks/results/REPORT.md). The app itself runs only on the admission control's `limit` threads, so
+# the database connections stay at limit + sign-in slots per worker whatever this number is.
+threads = int(os.environ.get("GUNICORN_THREADS", "64"))
 timeout = 30
 graceful_timeout = 10
 # Load Django once in the master: workers fork from it (shared memory pages, fast restarts).

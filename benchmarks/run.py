@@ -169,10 +169,14 @@ def rows(report: dict) -> list[list[str]]:
             )
             if x
         )
+        fw50, fw95 = r.get("framework_p50_ms"), r.get("framework_p95_ms")
+        sql50, sql95 = r["floor_p50_ms"], r["floor_p95_ms"]
         out.append([
             r["title"], f"{r['p50_ms']}", f"{r['p95_ms']}", str(r["queries"]), f"{r['peak_mb']}",
-            f"{r['floor_p50_ms']}" if r["floor_p50_ms"] is not None else "–",
-            f"{r['ratio']}×" if r["ratio"] is not None else "–", target, _ok(r["checks"]),
+            f"{fw50} / {fw95}" if fw50 is not None else "–",
+            f"{sql50} / {sql95}" if sql50 is not None else "–",
+            f"{r['ratio']}× / {r.get('ratio_p95')}×" if r["ratio"] is not None else "–", target,
+            _ok(r["checks"]),
         ])  # fmt: skip
     d = report.get("daily_jobs") or {}
     if "runs" in d:
@@ -223,10 +227,76 @@ def rows(report: dict) -> list[list[str]]:
         out.append(
             ["6 Last", "–", "–", "–", "–", "–", "–", "≥100 req/s", "ERROR: " + load.get("error", "")[:60]]
         )
+    out += wrk_rows(report.get("wrk") or {})
+    # Rows other than pages have no floors: their 9 cells get a blank framework-floor column.
+    return [r if len(r) == len(HEADER) else [*r[:5], "–", *r[5:]] for r in out]
+
+
+# Floors (issue 17): "FW" = the framework floor of the same run (benchmarks/floor.py: an authenticated request
+# through the whole middleware stack rendering a trivial template in the layout), "SQL" = the page's rows by
+# one raw query; "× Floor" = page p50 / (FW p50 + SQL p50) and page p95 / (FW p95 + SQL p95).
+OVERLOAD_TARGETS = {"share_of_peak": 0.8, "p95_ms": 500.0, "refused_p95_ms": 200.0}
+
+
+def _cpu(s: dict) -> str:
+    return (f"wrk CPU {s['wrk_cpu_share']:.0%}, Server {s['server_cpu_share']:.0%} + PG "
+            f"{s.get('postgres_cpu_share', 0):.0%}, {s.get('cpu_ms_per_request')} CPU-ms/req, load {s['loadavg'][0]}")  # fmt: skip
+
+
+def wrk_rows(w: dict) -> list[list[str]]:
+    """Issue 17's throughput, overload, sign-in storm and scale-out rows (benchmarks/wrkload.py)."""
+    if not w:
+        return []
+    if "error" in w:
+        return [["6 Last (wrk)", "–", "–", "–", "–", "–", "–", "≥100 req/s", "ERROR: " + w["error"][:80]]]
+    out = []
+    s = w["steady"]
+    c = {"rps": s["rps"] >= LOAD_TARGETS["rps"], "p95": (s["p95_ms"] or 1e9) <= LOAD_TARGETS["p95_ms"],
+         "errors": s["errors"] == 0 and s["refused_503"] == 0}  # fmt: skip
+    w.setdefault("checks", {})["steady"] = c
+    out.append([f"6 Durchsatz wrk, {s['users']} Verbindungen, {s['seconds']} s: {s['rps']} req/s ({_cpu(s)})",
+                f"{s['p50_ms']}", f"{s['p95_ms']}", "–", "–", "–", "–",
+                f"≥100 req/s, p95≤150, 0 Fehler ({s['errors']} Fehler, {s['refused_503']}× 503)", _ok(c)])  # fmt: skip
+    peak = max([*w["ramp"], s], key=lambda x: x["rps"])
+    out.append([f"6 Rampe {', '.join(str(x['users']) for x in w['ramp'])} Verb.: "
+                f"{' / '.join(str(x['rps']) for x in w['ramp'])} req/s, Spitze bei {w['peak_users']}",
+                "–", " / ".join(str(x["p95_ms"]) for x in w["ramp"]), "–", "–", "–", "–", "Spitze finden", "–"])  # fmt: skip
+    for o in w.get("overload", []):
+        share = o["rps"] / peak["rps"] if peak["rps"] else 0.0
+        c = {"throughput": share >= OVERLOAD_TARGETS["share_of_peak"],
+             "p95": (o["p95_ms"] or 1e9) <= OVERLOAD_TARGETS["p95_ms"],
+             "503_at_once": (o["refused_p95_ms"] or 0) <= OVERLOAD_TARGETS["refused_p95_ms"],
+             "retry_after": o["refused_without_retry_after"] == 0,
+             "no_timeouts": o["timeouts"] == 0, "errors": o["errors"] == 0}  # fmt: skip
+        w["checks"][f"overload_{o['factor']}x"] = c
+        out.append([f"6 Überlast {o['factor']}× ({o['users']} Verb.): {o['rps']} req/s = {share:.0%} der Spitze, "
+                    f"{o['refused_503']}× 503 (p95 {o['refused_p95_ms']} ms) ({_cpu(o)})",
+                    f"{o['p50_ms']}", f"{o['p95_ms']}", "–", "–", "–", "–",
+                    "≥80 % Spitze, zugelassen p95≤500, 503+Retry-After sofort (p95≤200 ms), 0 Time-outs", _ok(c)])  # fmt: skip
+    b, st = w.get("storm_baseline"), w.get("storm")
+    if b and st:
+        storm = (st.get("during") or {}).get("storm", {})
+        c = {"p95_2x": (st["p95_ms"] or 1e9) <= 2 * (b["p95_ms"] or 0), "errors": st["errors"] == 0}
+        w["checks"]["storm"] = c
+        out.append([f"6 Anmeldesturm {storm.get('logins')} × Argon2id (m=19 MiB, t=2, p=1) während der Mischung: "
+                    f"Seiten-p95 {st['p95_ms']} ms vs {b['p95_ms']} ms ohne; Anmeldungen ok {storm.get('ok')}, "
+                    f"p95 {storm.get('p95_ms')} ms, gesamt {storm.get('total_s')} s",
+                    f"{st['p50_ms']}", f"{st['p95_ms']}", "–", "–", "–", "–", "Seiten-p95 ≤ 2× ohne Sturm", _ok(c)])  # fmt: skip
+    so = w.get("scale_out")
+    if so:
+        race, rem = so.get("race", {}), so.get("reminders", {})
+        c = {"errors": so["errors"] == 0, "locking": bool(race.get("ok")), "reminders": bool(rem.get("ok"))}
+        w["checks"]["scale_out"] = c
+        out.append([f"7 Zwei Instanzen, eine DB ({so['users']} Verb., Sitzungen von Instanz 1): {so['rps']} req/s; "
+                    f"Transition gleichzeitig auf beiden: {race.get('exactly_one_won')}/{race.get('cases')} genau "
+                    f"einer gewinnt {race.get('statuses')}; Erinnerungen gleich, erledigt einmal: {rem.get('ok')}",
+                    f"{so['p50_ms']}", f"{so['p95_ms']}", "–", "–", "–", "–",
+                    "Sitzungen, Sperren, Erinnerungen korrekt", _ok(c)])  # fmt: skip
     return out
 
 
-HEADER = ["Szenario", "p50 ms", "p95 ms", "Queries", "Peak MB", "Floor p50", "× Floor", "Ziel", "Ergebnis"]
+HEADER = ["Szenario", "p50 ms", "p95 ms", "Queries", "Peak MB", "FW-Floor p50/p95", "SQL-Floor p50/p95",
+          "× Floor p50/p95", "Ziel", "Ergebnis"]  # fmt: skip
 
 
 def table(data: list[list[str]]) -> str:
@@ -336,7 +406,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-monthly", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--load-seconds", type=int, default=60)
-    parser.add_argument("--load-users", type=int, default=50)
+    parser.add_argument("--load-users", type=int, default=50, help="users of the locust run (--locust)")
+    parser.add_argument(
+        "--locust", action="store_true", help="also the locust run of issue 8 (CPU-heavy client)"
+    )
     parser.add_argument("--only", default="", help="comma-separated page scenario keys")
     parser.add_argument("--what-if", action="store_true",
                         help="also measure the pages with the proposed FM-scope fix patched in (in process only)")  # fmt: skip
@@ -389,7 +462,16 @@ def main(argv: list[str] | None = None) -> int:
         log("monthly report …")
         report["monthly_report"] = monthly_report()
     if not args.skip_load:
-        log("load …")
+        log("load (wrk) …")
+        from benchmarks import wrkload
+
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+        try:
+            report["wrk"] = wrkload.run(env=env, seconds=args.load_seconds, log=log)
+        except Exception as exc:  # noqa: BLE001 - reported in the table, the other scenarios stand
+            report["wrk"] = {"error": f"{type(exc).__name__}: {exc}"}
+    if args.locust:
+        log("load (locust, issue 8's run) …")
         from benchmarks import load
 
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}

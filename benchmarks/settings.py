@@ -14,3 +14,10 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+# The framework floor (benchmarks/floor.py): two bench-only pages, in this URLconf only.
+ROOT_URLCONF = "benchmarks.urls"
+TEMPLATES = [  # noqa: F405
+    {**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "benchmarks" / "templates"]},  # noqa: F405
+    *TEMPLATES[1:],  # noqa: F405
+]

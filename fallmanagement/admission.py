@@ -12,12 +12,21 @@ Sign-ins (POST of the sign-in form and of the API token endpoint) hash a passwor
 one core each). They have their own, smaller pool (`FM_SIGNIN_LIMIT` per worker) and do not take a page
 slot: 50 people signing in at 08:00 queue among themselves instead of taking every worker from the people
 already at work. Static files (whitenoise) pass without a slot.
+
+The admitted requests run on the admission control's own threads — exactly `limit` for pages and
+`FM_SIGNIN_LIMIT` for sign-ins — while gunicorn's (many) threads only read requests, wait for a slot and answer.
+So gunicorn can have enough threads that every request reaches the admission check at once (with too few, the
+excess waited in gunicorn's queue before any check: 503s after 1.2 s and admitted p95 1.4 s at 4× the peak),
+and still only `limit + FM_SIGNIN_LIMIT` threads per worker ever hold a database connection (Django keeps one
+per thread for CONN_MAX_AGE: 64 gunicorn threads held 68 PostgreSQL connections per instance, two
+instances more than PostgreSQL's default 100). Measurements: benchmarks/results/REPORT.md.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 SIGNIN_PATHS = ("/anmelden/", "/api/v1/auth/token/")
 RETRY_AFTER_SECONDS = "2"
@@ -42,6 +51,12 @@ class AdmissionControl:
         ) / 1000
         self.pages = threading.BoundedSemaphore(self.limit) if self.limit > 0 else None
         self.signins = threading.BoundedSemaphore(signin) if signin > 0 else None
+        # As many threads as slots: a request that holds a slot always finds its thread free.
+        self._runners = {
+            id(pool): ThreadPoolExecutor(max_workers=n, thread_name_prefix=name)
+            for pool, n, name in ((self.pages, self.limit, "fm-page"), (self.signins, signin, "fm-signin"))
+            if pool is not None
+        }
         self._bodies: dict[str, bytes] = {}
 
     def __call__(self, environ, start_response):
@@ -55,14 +70,20 @@ class AdmissionControl:
         if not pool.acquire(timeout=wait):
             return self._refuse(path, start_response)
         try:
-            result = self.app(environ, start_response)
-            body = b"".join(result)  # the slot is held until the response is complete
+            return [self._runners[id(pool)].submit(self._run, environ, start_response).result()]
+        finally:
+            pool.release()
+
+    def _run(self, environ, start_response) -> bytes:
+        """On a runner thread: the whole response, closed (Django's request_finished, which returns the
+        thread's database connection when it is too old, runs here too)."""
+        result = self.app(environ, start_response)
+        try:
+            return b"".join(result)  # the slot is held until the response is complete
+        finally:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
-            return [body]
-        finally:
-            pool.release()
 
     def _refuse(self, path: str, start_response):
         api = path.startswith("/api/")

@@ -110,3 +110,29 @@ def test_static_files_pass_without_a_slot():
     inner.release.set()
     app = AdmissionControl(inner, limit=1, wait_ms=0)
     assert _call(app, path="/static/fm/app.css")[0] == "200 OK"
+
+
+@pytest.mark.django_db(databases=[])
+def test_admitted_requests_run_on_at_most_limit_threads():
+    """Only the admission control's own threads run the app: per worker at most `limit` (+ the sign-in pool)
+    threads ever open a database connection, however many threads gunicorn has."""
+    seen, lock = set(), threading.Lock()
+
+    def app(environ, start_response):
+        with lock:
+            seen.add(threading.get_ident())
+        threading.Event().wait(0.005)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    control = AdmissionControl(app, limit=2, wait_ms=5000, signin_limit=1, signin_wait_ms=5000)
+    results, threads = [], []
+    for i in range(24):
+        kwargs = {"path": "/anmelden/", "method": "POST"} if i % 4 == 0 else {}
+        t = threading.Thread(target=lambda kw=kwargs: results.append(_call(control, **kw)))
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join(10)
+    assert len(results) == 24 and all(status.startswith("200") for status, _h, _b in results)
+    assert len(seen) <= 3  # 2 page runners + 1 sign-in runner, not 24 caller threads
