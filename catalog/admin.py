@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from catalog.models import ExitReason, Need, RejectionReason
+from catalog.models import ExitReason, LegalPeriod, Need, RejectionReason
 
 
 @admin.register(Need)
@@ -19,3 +19,15 @@ class ExitReasonAdmin(admin.ModelAdmin):
 @admin.register(RejectionReason)
 class RejectionReasonAdmin(admin.ModelAdmin):
     list_display = ("code", "label", "requires_justification", "active")
+
+
+@admin.register(LegalPeriod)
+class LegalPeriodAdmin(admin.ModelAdmin):
+    list_display = (
+        "label",
+        "valid_from",
+        "valid_to",
+        "benefit_name",
+        "missed_summons_rule",
+        "cooperation_instrument",
+    )
