@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from catalog.admin_base import MasterDataAdmin
-from catalog.models import ExitReason, Need, RejectionReason
+from catalog.models import ExitReason, LegalPeriod, Need, RejectionReason
 
 
 @admin.register(Need)
@@ -20,3 +20,15 @@ class ExitReasonAdmin(MasterDataAdmin):
 @admin.register(RejectionReason)
 class RejectionReasonAdmin(MasterDataAdmin):
     list_display = ("code", "label", "requires_justification", "active")
+
+
+@admin.register(LegalPeriod)
+class LegalPeriodAdmin(MasterDataAdmin):
+    list_display = (
+        "label",
+        "valid_from",
+        "valid_to",
+        "benefit_name",
+        "missed_summons_rule",
+        "cooperation_instrument",
+    )

@@ -93,3 +93,83 @@ class RejectionReason(CatalogEntry):
     class Meta(CatalogEntry.Meta):
         verbose_name = _("Ablehnungsgrund")
         verbose_name_plural = _("Ablehnungsgründe")
+
+
+# --- the legal-period table (MIT-1..7, PLAN-3): law by the date of the act --------------------------------
+
+
+class MissedSummonsRule(models.TextChoices):
+    """MIT-3: when a missed Meldeaufforderung without important reason leads to a notice."""
+
+    EACH = "each", _("jedes Meldeversäumnis")
+    REPEATED = "repeated", _("erst ein wiederholtes Meldeversäumnis")
+
+
+class CooperationInstrument(models.TextChoices):
+    """MIT-5: what the FM issues when plan steps are not carried out."""
+
+    NONE = "", _("keines (historischer Rechtsstand)")
+    MITWIRKUNGSAUFFORDERUNG = "mitwirkungsaufforderung", _("Aufforderung zur Mitwirkung")
+    VERPFLICHTUNG = "verpflichtung", _("Verpflichtung (Verwaltungsakt)")
+
+
+class LegalPeriod(models.Model):
+    """One legal period (Rechtsstand) with its validity interval: the benefit's name, the consequences of
+    a missed Meldeaufforderung, the cooperation instrument and the plain-language texts of the letters.
+    Seeded by a data migration (CATALOG.md "Consequences by legal period"), editable in the admin, read
+    only through `catalog.periods.legal_period_on(day)` — the date of the act chooses the row."""
+
+    code = models.SlugField(_("Kennung"), max_length=20, unique=True)
+    label = models.CharField(_("Bezeichnung"), max_length=200)
+    valid_from = models.DateField(_("gültig ab"))
+    valid_to = models.DateField(_("gültig bis"), null=True, blank=True)
+    benefit_name = models.CharField(_("Name der Leistung"), max_length=60)
+    summons_legal_basis = models.CharField(_("Rechtsgrundlage der Meldeaufforderung"), max_length=120)
+    missed_summons_rule = models.CharField(
+        _("Folge eines Meldeversäumnisses"), max_length=10, choices=MissedSummonsRule.choices
+    )
+    missed_summons_legal_basis = models.CharField(_("Rechtsgrundlage des Meldeversäumnisses"), max_length=120)
+    not_reachable_after = models.PositiveSmallIntegerField(
+        _("„nicht erreichbar“ nach so vielen Meldeversäumnissen in Folge"), null=True, blank=True
+    )
+    not_reachable_legal_basis = models.CharField(
+        _("Rechtsgrundlage „nicht erreichbar“"), max_length=120, blank=True
+    )
+    vulnerable_exam_required = models.BooleanField(
+        _("Untersuchungsangebot vor Meldung bei psychischer Belastung erforderlich"), default=False
+    )
+    cooperation_instrument = models.CharField(
+        _("Instrument bei nicht umgesetzten Schritten"),
+        max_length=30,
+        choices=CooperationInstrument.choices,
+        blank=True,
+    )
+    cooperation_legal_basis = models.CharField(
+        _("Rechtsgrundlage des Instruments"), max_length=120, blank=True
+    )
+    conciliation_max_weeks = models.PositiveSmallIntegerField(
+        _("Schlichtungsverfahren auf Antrag, höchstens Wochen"), null=True, blank=True
+    )
+    duty_violation_legal_basis = models.CharField(
+        _("Rechtsgrundlage der Pflichtverletzung"), max_length=120, blank=True
+    )
+    first_talk_in_person = models.BooleanField(
+        _("Erstgespräch zum Kooperationsplan persönlich"), default=False
+    )
+    summons_instruction = models.TextField(_("Rechtsfolgenbelehrung der Einladung"))
+    cooperation_instruction = models.TextField(_("Rechtsfolgenbelehrung des Instruments"), blank=True)
+
+    class Meta:
+        verbose_name = _("Rechtsstand")
+        verbose_name_plural = _("Rechtsstände")
+        ordering = ["valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="legal_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = self.valid_to.strftime("%d.%m.%Y") if self.valid_to else "…"
+        return f"{self.label} ({self.valid_from:%d.%m.%Y} – {end})"

@@ -19,9 +19,14 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from enum import StrEnum
 
 from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext as _
+
+from fallmanagement.errors import InvalidInput
 
 
 class Period(StrEnum):
@@ -54,6 +59,74 @@ def months(period: Period, *, on: datetime.date | None = None) -> int:
 def reminder_lead_days() -> int:
     """REV-6: reminders appear this many days before the due date."""
     return int(settings.FM["REMINDER_LEAD_DAYS"])
+
+
+# --- the legal-period table by date of the act (MIT-1..7) ------------------------------------------------
+#
+# The rows live in `catalog.LegalPeriod` (seeded data, split at 2023-07-01 and 2026-07-01). Every rule that
+# depends on the law of a date asks `legal_period_on(the date of the act)` and reads the row's fields;
+# nothing compares a date with a literal switch-over day.
+
+
+def legal_period_on(day: datetime.date):
+    """The `catalog.LegalPeriod` in force on `day`; InvalidInput (400) for a day before the first period."""
+    from catalog.models import LegalPeriod
+
+    if not isinstance(day, datetime.date):
+        raise InvalidInput(_("Bitte ein gültiges Datum angeben."))
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    period = (
+        LegalPeriod.objects.filter(valid_from__lte=day)
+        .filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
+        .order_by("-valid_from")
+        .first()
+    )
+    if period is None:
+        raise InvalidInput(
+            _("Für den %(day)s ist in der Anwendung kein Rechtsstand hinterlegt.")
+            % {"day": day.strftime("%d.%m.%Y")},
+            code="no_legal_period",
+        )
+    return period
+
+
+def legal_periods_between(start: datetime.date, end: datetime.date) -> list:
+    """The legal periods a span of days touches, oldest first (one row when no switch-over lies between)."""
+    from catalog.models import LegalPeriod
+
+    lo, hi = min(start, end), max(start, end)
+    return list(
+        LegalPeriod.objects.filter(valid_from__lte=hi)
+        .filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=lo))
+        .order_by("valid_from")
+    )
+
+
+# --- working days (MIT-2: an outcome missing 3 working days after the appointment) --------------------------
+
+
+@functools.cache
+def _public_holidays(year: int) -> frozenset[datetime.date]:
+    """Public holidays of Lower Saxony (the jobcenter's Land, `settings.FM["HOLIDAY_SUBDIVISION"]`)."""
+    import holidays
+
+    subdiv = settings.FM.get("HOLIDAY_SUBDIVISION", "NI")
+    return frozenset(holidays.country_holidays("DE", subdiv=subdiv, years=year).keys())
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def working_days_after(day: datetime.date, n: int) -> datetime.date:
+    """The `n`-th working day after `day` (Monday to Friday, not a public holiday)."""
+    current, left = day, n
+    while left > 0:
+        current += datetime.timedelta(days=1)
+        if is_working_day(current):
+            left -= 1
+    return current
 
 
 # --- calendar arithmetic ---------------------------------------------------------------------------------

@@ -43,7 +43,11 @@ def ensure_reference_data() -> None:
     from django.apps import apps as django_apps
     from django.core.management.sql import emit_post_migrate_signal
 
-    for module in ("catalog.migrations.0002_seed_catalogues", "plans.migrations.0002_seed_agreement_titles"):
+    for module in (
+        "catalog.migrations.0002_seed_catalogues",
+        "catalog.migrations.0004_seed_legal_periods",
+        "plans.migrations.0002_seed_agreement_titles",
+    ):
         import_module(module).seed(django_apps, None)
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
 
