@@ -200,6 +200,8 @@ class Case(FSMModelMixin, models.Model):
     exit_handover_note = models.TextField(_("Übergabevermerk"), blank=True)
 
     imported = models.BooleanField(_("aus Altverfahren übernommen"), default=False)
+    # REV-7: the day of the takeover; reviews that fell due before it count as documented in the legacy system.
+    imported_on = models.DateField(_("übernommen aus dem Altverfahren am"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -306,6 +306,7 @@ def case_import(
         referred_on=admitted_on,
         admitted_on=admitted_on,
         imported=True,
+        imported_on=today,
         meets_formal_access=True,
     )
     record_event(case=case, name="import", from_state="", actor=acting_user, on=admitted_on, payload={})
