@@ -196,8 +196,12 @@ class Case(FSMModelMixin, models.Model):
     exit_handover_pap = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # EXIT-1: the placement-relevant information handed over; the taking-over pAp reads it after the exit.
+    exit_handover_note = models.TextField(_("Übergabevermerk"), blank=True)
 
     imported = models.BooleanField(_("aus Altverfahren übernommen"), default=False)
+    # REV-7: the day of the takeover; reviews that fell due before it count as documented in the legacy system.
+    imported_on = models.DateField(_("übernommen aus dem Altverfahren am"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -302,13 +306,21 @@ class Case(FSMModelMixin, models.Model):
 
     @transition(field=state, source=CaseState.ACTIVE, target=CaseState.CLOSED, permission=access.is_case_fm)
     def close(
-        self, *, on: datetime.date, exit_reason, justification: str, handover_talk_on, handover_pap
+        self,
+        *,
+        on: datetime.date,
+        exit_reason,
+        justification: str,
+        handover_talk_on,
+        handover_pap,
+        handover_note: str = "",
     ) -> None:
         self.closed_on = on
         self.exit_reason = exit_reason
         self.exit_justification = justification
         self.exit_handover_talk_on = handover_talk_on
         self.exit_handover_pap = handover_pap
+        self.exit_handover_note = handover_note
 
 
 class CaseEvent(models.Model):

@@ -207,3 +207,67 @@ def case_outcome_prefill(*, case: Case) -> OutcomePrefill:
         needs_reduced=len(reduced),
         health_need=any(n.need.is_sensitive for n in needs),
     )
+
+
+# --- EXIT-1: the handover note for the taking-over pAp --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandoverNote:
+    """What the taking-over pAp reads of a closed case: the handover and nothing else (EXIT-1, DP-1)."""
+
+    case: Case
+    client_name: str
+    customer_number: str
+    closed_on: datetime.date
+    exit_reason: str
+    talk_on: datetime.date | None
+    fallmanager_name: str
+    note: str
+
+
+def handover_notes_for(user) -> QuerySet[Case]:
+    """The closed cases handed over to this pAp at the exit (newest first)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.PAP):
+        return Case.objects.none()
+    return Case.objects.filter(state=CaseState.CLOSED, exit_handover_pap=user).order_by("-closed_on", "-pk")
+
+
+def handover_note_get(user, pk) -> HandoverNote | None:
+    """EXIT-1: the taking-over pAp reads the handover note of a closed case; anyone else: None (404)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    case = (
+        handover_notes_for(user)
+        .select_related("client", "exit_reason", "fallmanager")
+        .only(
+            "pk",
+            "state",
+            "closed_on",
+            "exit_handover_talk_on",
+            "exit_handover_note",
+            "exit_handover_pap_id",
+            "client__first_name",
+            "client__last_name",
+            "client__customer_number",
+            "exit_reason__label",
+            "fallmanager__first_name",
+            "fallmanager__last_name",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        return None
+    return HandoverNote(
+        case=case,
+        client_name=f"{case.client.first_name} {case.client.last_name}",
+        customer_number=case.client.customer_number,
+        closed_on=case.closed_on,
+        exit_reason=case.exit_reason.label if case.exit_reason_id else "",
+        talk_on=case.exit_handover_talk_on,
+        fallmanager_name=f"{case.fallmanager.first_name} {case.fallmanager.last_name}",
+        note=case.exit_handover_note,
+    )

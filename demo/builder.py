@@ -30,6 +30,7 @@ from cases.models import Case, CaseEvent, Client, ClientNeed, Household
 from cases.selectors import fallmanagers_with_caseload
 from catalog import clock
 from catalog.models import ACCESS_KEY_GROUPS, Need
+from demo import rules as demo_rules
 from demo.story import demo_logins, story_build
 from fallmanagement.errors import DomainError
 from jobs.daily import daily_jobs_run
@@ -724,6 +725,7 @@ class DemoBuilder:
             handover_talk_on=talk,
             handover_pap=plan.pap,
             justification=EXIT_TEXTS.get(ep.exit_code, ""),
+            handover_note=demo_rules.handover_note(ep.exit_code),  # EXIT-1 (demo/rules.py)
             outcome={
                 "medical_service_involved": rng.random() < 0.3,
                 "social_participation_progress": rng.random() < 0.45,

@@ -20,6 +20,8 @@ class ReviewState(models.TextChoices):
     APPROVAL_PENDING = "approval_pending", _("Zustimmung der Teamleitung ausstehend")
     APPROVED = "approved", _("Fortführung genehmigt")
     DECLINED = "declined", _("Fortführung abgelehnt")
+    # REV-7: not documented before the next review fell due — kept in the history, no longer a to-do.
+    MISSED = "missed", _("versäumt")
 
 
 class ReviewDecision(models.TextChoices):

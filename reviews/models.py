@@ -40,7 +40,9 @@ class Review(FSMModelMixin, models.Model):
 
     The gate follows from the month (REV-1..4). States:
     `due` → `documented` (6, 36 and every decision "end") → `acknowledged` (12, 18: REV-2);
-    `due` → `approval_pending` (24, 30 with "continue") → `approved` / `declined` (REV-3).
+    `due` → `approval_pending` (24, 30 with "continue") → `approved` / `declined` (REV-3);
+    `due` → `missed` when the next review of the case fell due before this one was documented (REV-7).
+    Rows of an imported case that fell due before the import are created as documented there (`legacy`).
     Rows are created set-based by the daily job (and on demand when a case's reviews are listed)."""
 
     # No separate index on case_id: the unique (case, month) index serves every lookup by case.
@@ -66,6 +68,9 @@ class Review(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(db_default=Now())
+    # REV-7: fell due before the case was imported; documented in the legacy system.
+    legacy = models.BooleanField(_("im Altverfahren dokumentiert"), default=False, db_default=False)
+    missed_on = models.DateField(_("als versäumt markiert am"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Fortführungsprüfung")

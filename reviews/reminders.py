@@ -8,7 +8,7 @@ from __future__ import annotations
 from catalog import periods
 from reminders.choices import ReminderKind
 from reminders.engine import JOB_ROWS_AT, CaseReminderSource
-from reviews.services import review_rows_insert_sql
+from reviews.services import review_rows_insert_sql, reviews_mark_missed_sql
 
 # A review row written by the application since the last run (a late admission entry, a case listed with
 # `reviews_ensure_for_case`) — not the rows the job itself made (they carry the job's transaction time).
@@ -20,11 +20,14 @@ CHANGED_CASES_SQL = (
 
 def review_rows_create(cursor, params: dict, *, everything: bool) -> dict[str, int]:
     """REV-1: the review rows due by the horizon — in the window (or all active cases in a first run) and
-    for every changed case. Two statements."""
+    for every changed case; then REV-7: a review left undocumented when the next one fell due is marked
+    missed (all cases: the partial index on undocumented reviews keeps it small). Three statements."""
     cursor.execute(review_rows_insert_sql(everything=everything), {**params, "since": params["review_since"]})
     created = cursor.rowcount
     cursor.execute(review_rows_insert_sql(changed_cases=True), params)
-    return {"reviews": created + cursor.rowcount}
+    created += cursor.rowcount
+    cursor.execute(reviews_mark_missed_sql(), params)
+    return {"reviews": created, "reviews_missed": cursor.rowcount}
 
 
 def case_reminders() -> tuple[CaseReminderSource, ...]:

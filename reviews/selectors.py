@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from collections import namedtuple
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from cases.choices import CaseState
 from cases.selectors import cases_visible_to
@@ -70,8 +70,9 @@ def case_review_status(*, case, today: datetime.date) -> tuple[datetime.date | N
     otherwise exactly one. Missing review rows (the daily job has not run yet) count as undocumented,
     so the answer never depends on when the job ran.
 
-    - `next_review_due_on`: due date of the first review month (6…36) not yet documented — in the past
-      when that review is overdue; None when all are documented.
+    - `next_review_due_on`: due date of the case's one open review (REV-7): the latest review month that
+      fell due, if not documented — in the past when that review is overdue — else the next month not yet
+      documented; None when none is left.
     - `continuation`: `not_allowed` from 36 months on (REV-4), after a declined continuation (REV-3) or
       when the FM documented the decision to end; `approval_required` while a reached 24/30-month review
       is not approved (REV-3); otherwise `allowed`.
@@ -79,8 +80,13 @@ def case_review_status(*, case, today: datetime.date) -> tuple[datetime.date | N
     if case.state != CaseState.ACTIVE or not case.admitted_on:
         return None, None
     reviews = _reviews_by_month(case)
+    months = periods.review_months()
+    reached = [m for m in months if periods.review_due_on(case.admitted_on, m) <= today]
+    # REV-7: one open review per case — the latest one that fell due (earlier undocumented ones are
+    # missed, whether or not the daily job marked them yet), else the next upcoming one not documented.
+    candidates = [m for m in months if not reached or m >= reached[-1]]
     next_due = None
-    for month in periods.review_months():
+    for month in candidates:
         review = reviews.get(month)
         if review is None or review.state == ReviewState.DUE:
             next_due = periods.review_due_on(case.admitted_on, month)
@@ -89,12 +95,11 @@ def case_review_status(*, case, today: datetime.date) -> tuple[datetime.date | N
         return next_due, Continuation.NOT_ALLOWED
     if periods.max_duration_reached_on(case.admitted_on) <= today:
         return next_due, Continuation.NOT_ALLOWED
-    for month in periods.review_months():
-        if periods.review_gate(month) != ReviewGate.TEAMLEITUNG_APPROVAL:
-            continue
-        if periods.review_due_on(case.admitted_on, month) > today:
-            continue
-        review = reviews.get(month)
+    # REV-3: the latest 24/30-month review that fell due must be approved (a missed earlier one is
+    # superseded by its successor).
+    approval = [m for m in reached if periods.review_gate(m) == ReviewGate.TEAMLEITUNG_APPROVAL]
+    if approval:
+        review = reviews.get(approval[-1])
         if review is None or review.state != ReviewState.APPROVED:
             return next_due, Continuation.APPROVAL_REQUIRED
     return next_due, Continuation.ALLOWED
@@ -159,9 +164,15 @@ def reviews_due_for_fm(*, user, today: datetime.date) -> QuerySet[Review]:
     horizon = periods.reminder_horizon(today)
     if not user.has_role(Role.FALLMANAGER):
         return Review.objects.none()
+    # REV-7: one open review per case — a due review whose successor already fell due is missed, even
+    # before the daily job marked it.
+    superseded = Review.objects.filter(
+        case_id=OuterRef("case_id"), month__gt=OuterRef("month"), due_on__lte=today
+    )
     return (
         reviews_visible_to(user, today=today)
         .filter(state=ReviewState.DUE, due_on__lte=horizon, case__state=CaseState.ACTIVE)
+        .exclude(Exists(superseded))
         .select_related("case", "case__client")
         .order_by("due_on", "pk")
     )

@@ -72,7 +72,10 @@ def reviews_ensure_for_case(*, case: Case, today: datetime.date) -> int:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(review_rows_insert_sql(single_case=True), {"horizon": today, "case_id": case.pk})
-        return cursor.rowcount
+        created = cursor.rowcount
+        if created:  # REV-7: a review that fell due now leaves its undocumented predecessor missed
+            cursor.execute(reviews_mark_missed_sql(single_case=True), {"on": today, "case_id": case.pk})
+        return created
 
 
 @transaction.atomic
@@ -93,6 +96,14 @@ def review_document(
     if not is_case_fm(locked.case, acting_user):
         raise NotPermitted(
             _("Nur die zuständige Fallmanager*in dokumentiert die Fortführungsprüfung (REV-1).")
+        )
+    if locked.state == ReviewState.MISSED:
+        raise Conflict(
+            _(
+                "Diese Fortführungsprüfung ist versäumt: Die nächste Prüfung ist bereits fällig und wird "
+                "jetzt dokumentiert (Handlungsleitlinie IV.4)."
+            ),
+            code="transition_not_allowed",
         )
     if locked.state != ReviewState.DUE:
         raise Conflict(
@@ -224,12 +235,23 @@ def review_rows_insert_sql(
     conditions are the exact rule. For everything, one pass over the active cases with a hash anti-join
     against the existing rows is much cheaper than a million index probes."""
     review_due = periods.review_due_on_sql("c.admitted_on", "m.month")
+    # REV-7: a review that fell due before the case was imported counts as documented in the legacy system
+    # (with the TL's acknowledgement or approval where its gate needs one).
+    legacy = f"(c.imported_on IS NOT NULL AND {review_due} < c.imported_on)"
+    state = f"""CASE WHEN {legacy} THEN (CASE m.gate
+                    WHEN '{ReviewGate.INFORM_TEAMLEITUNG}' THEN '{ReviewState.ACKNOWLEDGED}'
+                    WHEN '{ReviewGate.TEAMLEITUNG_APPROVAL}' THEN '{ReviewState.APPROVED}'
+                    ELSE '{ReviewState.DOCUMENTED}' END)
+                ELSE '{ReviewState.DUE}' END"""
+    decision = f"""CASE WHEN {legacy} AND m.gate <> '{ReviewGate.FINAL}' THEN '{ReviewDecision.CONTINUE}'
+                   ELSE '' END"""
     if everything:
         return f"""
         INSERT INTO reviews_review
-            (case_id, month, due_on, gate, state, decision, reasons, prognosis, teamleitung_comment, created_at)
-        SELECT c.id, m.month, {review_due}, m.gate, 'due', '', '', '',
-               '', now()
+            (case_id, month, due_on, gate, state, decision, reasons, prognosis, teamleitung_comment, created_at,
+             legacy)
+        SELECT c.id, m.month, {review_due}, m.gate, {state}, {decision}, '', '',
+               '', now(), {legacy}
         FROM cases_case c CROSS JOIN (VALUES {periods.review_months_values_sql()}) AS m(month, gate)
         WHERE c.state = 'active' AND c.admitted_on IS NOT NULL
           AND {review_due} <= %(horizon)s::date
@@ -246,9 +268,10 @@ def review_rows_insert_sql(
           AND {review_due} >= %(since)s::date"""
     return f"""
         INSERT INTO reviews_review
-            (case_id, month, due_on, gate, state, decision, reasons, prognosis, teamleitung_comment, created_at)
-        SELECT c.id, m.month, {review_due}, m.gate, 'due', '', '', '',
-               '', now()
+            (case_id, month, due_on, gate, state, decision, reasons, prognosis, teamleitung_comment, created_at,
+             legacy)
+        SELECT c.id, m.month, {review_due}, m.gate, {state}, {decision}, '', '',
+               '', now(), {legacy}
         FROM (VALUES {periods.review_months_values_sql()}) AS m(month, gate)
         JOIN cases_case c
           ON c.state = 'active' AND c.admitted_on IS NOT NULL
@@ -257,6 +280,31 @@ def review_rows_insert_sql(
          {scope}
         WHERE NOT EXISTS (SELECT 1 FROM reviews_review r WHERE r.case_id = c.id AND r.month = m.month)
         ON CONFLICT (case_id, month) DO NOTHING
+    """
+
+
+def reviews_mark_missed_sql(*, single_case: bool = False, changed_cases: bool = False) -> str:
+    """REV-7: one open review per case. A review still `due` once a later review of its case fell due (on or
+    before `%(on)s`) is marked missed — kept in the history, no longer a to-do; its open review reminders
+    are done with it. One statement (a data-modifying CTE)."""
+    if single_case:
+        scope = "AND r.case_id = %(case_id)s"
+    elif changed_cases:
+        scope = "AND r.case_id IN (SELECT id FROM _dj_cases)"
+    else:
+        scope = ""
+    return f"""
+        WITH missed AS (
+            UPDATE reviews_review r SET state = '{ReviewState.MISSED}', missed_on = %(on)s::date
+            WHERE r.state = '{ReviewState.DUE}' {scope}
+              AND EXISTS (SELECT 1 FROM reviews_review n
+                          WHERE n.case_id = r.case_id AND n.month > r.month AND n.due_on <= %(on)s::date)
+            RETURNING r.case_id, r.due_on
+        )
+        UPDATE reviews_reminder m SET done_at = now()
+        FROM missed
+        WHERE m.case_id = missed.case_id AND m.due_on = missed.due_on AND m.done_at IS NULL
+          AND m.kind IN ('review_due', 'review_overdue')
     """
 
 

@@ -339,6 +339,7 @@ class CloseSerializer(TransitionSerializer):
     handover_pap = IdField(required=False, allow_null=True, default=None)
     outcome = OutcomeSerializer()
     justification = text_field()
+    handover_note = text_field()
 
     @classmethod
     def service_kwargs(cls, data: dict) -> dict:
@@ -349,4 +350,5 @@ class CloseSerializer(TransitionSerializer):
             "handover_pap": Staff.objects.filter(pk=pap).first() if pap is not None else None,
             "outcome": dict(data["outcome"]),
             "justification": data["justification"],
+            "handover_note": data["handover_note"],
         }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", api.CaseListCreate.as_view(), name="cases"),
     path("cases/import/", api.CaseImport.as_view(), name="case-import"),
     path("cases/<str:pk>/", api.CaseDetail.as_view(), name="case-detail"),
+    path("cases/<str:pk>/handover-note/", api.CaseHandoverNote.as_view(), name="case-handover-note"),
     *[
         path(f"cases/<str:pk>/transitions/{name}/", api.transition_view(name), name=f"case-transition-{name}")
         for name in SERIALIZERS

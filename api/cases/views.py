@@ -22,7 +22,7 @@ from audit.models import Capacity
 from cases import services, transitions
 from cases.choices import CaseState, NeedStatus
 from cases.models import Case, Client, ClientNeed
-from cases.selectors import case_get, cases_visible_to, client_get, clients_visible_to
+from cases.selectors import case_get, cases_visible_to, client_get, clients_visible_to, handover_note_get
 from catalog import clock
 from catalog.validators import parse_id
 from fallmanagement.errors import InvalidInput, NotFound
@@ -391,3 +391,31 @@ def transition_view(name: str):
 unknown_transition_view = extend_schema(exclude=True)(
     type("CaseTransitionUnknown", (CaseTransition,), {"__doc__": CaseTransition.__doc__})
 ).as_view()
+
+
+class CaseHandoverNote(_Audited, GenericAPIView):
+    """EXIT-1: the taking-over pAp reads the handover note of a closed case (404 for anyone else)."""
+
+    audit_action_retrieve = "case.handover_note.view"
+
+    def get_permissions(self):
+        return [permissions.IsAuthenticated(), role_permission(Role.PAP)()]
+
+    @extend_schema(parameters=[ID_PARAM], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        note = handover_note_get(request.user, pk)
+        if note is None:
+            raise _not_found()
+        self.audit_object(request, note.case)
+        return Response(
+            {
+                "case": note.case.pk,
+                "client_name": note.client_name,
+                "customer_number": note.customer_number,
+                "closed_on": note.closed_on,
+                "exit_reason": note.exit_reason,
+                "handover_talk_on": note.talk_on,
+                "fallmanager_name": note.fallmanager_name,
+                "handover_note": note.note,
+            }
+        )

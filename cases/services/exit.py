@@ -73,12 +73,16 @@ def case_close(
     handover_pap,
     outcome: dict,
     justification: str = "",
+    handover_note: str = "",
     on: datetime.date | None = None,
     today: datetime.date | None = None,
     expected_version: int | None = None,
 ) -> Case:
     """EXIT-1/2/3: only the FM closes, after the handover talk with the taking-over pAp, with an exit
-    reason from the catalogue; the anonymous outcome record is written in the same transaction."""
+    reason from the catalogue; the anonymous outcome record is written in the same transaction.
+
+    EXIT-1: the handover talk lies on or before the exit date and not before admission; the handover note
+    (placement-relevant information) is kept for the taking-over pAp (`cases.selectors.handover_note_get`)."""
 
     def validate(locked: Case, on: datetime.date, today: datetime.date) -> dict:
         reason = ExitReason.objects.filter(code=exit_reason_code, active=True).first()
@@ -100,6 +104,21 @@ def case_close(
                 _("Das Übergabegespräch kann nicht vor der Übernahme liegen."),
                 fields={"handover_talk_on": [_("Liegt vor der Übernahme.")]},
             )
+        if talk > on:
+            raise InvalidInput(
+                _(
+                    "Der Abgang aus dem Fallmanagement erfolgt durch ein persönliches Gespräch mit der "
+                    "nachfolgend zuständigen pAp: Das Übergabegespräch muss am oder vor dem Abgangsdatum "
+                    "liegen (Handlungsleitlinie IV.3)."
+                ),
+                fields={"handover_talk_on": [_("Liegt nach dem Abgangsdatum.")]},
+            )
+        note = (handover_note or "").strip()
+        if len(note) > MAX_TEXT:
+            raise InvalidInput(
+                _("Der Übergabevermerk ist zu lang."),
+                fields={"handover_note": [_("Höchstens %(n)s Zeichen.") % {"n": MAX_TEXT}]},
+            )
         if handover_pap is None or handover_pap.role != Role.PAP or not handover_pap.is_active:
             raise InvalidInput(
                 _("Bitte die übernehmende pAp angeben (EXIT-1)."),
@@ -110,6 +129,7 @@ def case_close(
             "justification": text[:MAX_TEXT],
             "handover_talk_on": talk,
             "handover_pap": handover_pap,
+            "handover_note": note,
         }
 
     closed = apply_transition(

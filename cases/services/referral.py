@@ -100,23 +100,27 @@ def client_access_check(*, client: Client) -> AccessCheck:
 # --- referral (ACC-1..3, ACC-5, READ-1, READ-2) -------------------------------------------------------
 
 
-def readmission_blocked_until(*, client: Client, individual_decision: bool) -> datetime.date | None:
-    """READ-1: a new referral at the earliest 6 months after the last FM episode ended; READ-2: earlier if
-    work was taken up in between, or via an individual decision with TL consultation."""
-    last_closed = (
-        client.cases.filter(state=CaseState.CLOSED)
-        .order_by("-closed_on")
-        .values_list("closed_on", flat=True)
+def readmission_blocked_until(*, client: Client) -> datetime.date | None:
+    """READ-1: a new referral at the earliest 6 months after the last FM episode ended.
+
+    READ-2: only a work uptake in between shortens the lock — an exit whose reason is employment counts as
+    one on the exit date, and so does a work uptake recorded on the client on or after the exit date. An
+    individual decision (ACC-2) does not shorten it, so
+    after an exit for reaching the maximum duration (REV-4) nothing but a work uptake does."""
+    last = (
+        client.cases.filter(state=CaseState.CLOSED, closed_on__isnull=False)
+        .order_by("-closed_on", "-pk")
+        .values_list("closed_on", "exit_reason__is_employment")
         .first()
     )
-    if not last_closed:
+    if not last:
         return None
-    until = periods.readmission_locked_until(last_closed)
-    if individual_decision:
+    last_closed, exit_was_employment = last
+    if exit_was_employment:
         return None
-    if client.work_taken_up_on and client.work_taken_up_on > last_closed:
+    if client.work_taken_up_on and client.work_taken_up_on >= last_closed:
         return None
-    return until
+    return periods.readmission_locked_until(last_closed)
 
 
 @transaction.atomic
@@ -228,11 +232,14 @@ def case_refer(
         )
 
     # READ-1/2: readmission lock (ACC-5 was checked above, before any write).
-    blocked_until = readmission_blocked_until(client=client, individual_decision=bool(decision_reason))
+    blocked_until = readmission_blocked_until(client=client)
     if blocked_until and referred_on < blocked_until:
         raise Conflict(
             _(
-                "Eine erneute Zuweisung ist frühestens ab %(date)s möglich (READ-1) – außer nach einer Arbeitsaufnahme oder per Einzelfallentscheidung (READ-2)."
+                "Eine erneute Zuweisung ist frühestens ab %(date)s möglich: Nach dem Ende einer Betreuung im "
+                "Fallmanagement ist eine erneute Aufnahme frühestens nach 6 Monaten möglich, früher nur nach "
+                "einer zwischenzeitlichen Arbeitsaufnahme – eine Einzelfallentscheidung verkürzt diese Frist "
+                "nicht (Handlungsleitlinie IV.4)."
             )
             % {"date": blocked_until.strftime("%d.%m.%Y")},
             code="readmission_blocked",
@@ -299,6 +306,7 @@ def case_import(
         referred_on=admitted_on,
         admitted_on=admitted_on,
         imported=True,
+        imported_on=today,
         meets_formal_access=True,
     )
     record_event(case=case, name="import", from_state="", actor=acting_user, on=admitted_on, payload={})

@@ -54,12 +54,12 @@ def rejected(pap, fm, client):
     )
 
 
-def closed(pap, fm, client, *, on=datetime.date(2026, 11, 2)):
+def closed(pap, fm, client, *, on=datetime.date(2026, 11, 2), exit_reason_code="B01"):
     case = active(pap, fm, client)
     return case_services.case_close(
         case=case,
         acting_user=fm,
-        exit_reason_code="B01",
+        exit_reason_code=exit_reason_code,
         handover_talk_on=on,
         handover_pap=pap,
         outcome={"medical_service_involved": False},

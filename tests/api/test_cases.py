@@ -253,18 +253,19 @@ def test_acc5_open_case_exists_is_409(api_as, pap, fm, fm2, client_eligible):
 
 def test_read1_readmission_blocked_within_6_months(api_as, pap, fm, client_eligible):
     # DOMAIN READ-1: closed 2026-11-02 → a new referral at the earliest 2027-05-02.
-    closed(pap, fm, client_eligible)
+    closed(pap, fm, client_eligible, exit_reason_code="B08")
     response = api_as(pap).post("/api/v1/cases/", _referral(client_eligible, fm), format="json")
     assert response.status_code == 409
     body = error(response)
     assert body["code"] == "readmission_blocked"
     assert "02.05.2027" in body["message"]
+    assert "Handlungsleitlinie IV.4" in body["message"]
     assert Case.objects.count() == 1
 
 
 def test_read2_work_taken_up_allows_earlier_readmission(api_as, pap, fm, client_eligible):
     # DOMAIN READ-2: work taken up after the exit → earlier referral possible.
-    closed(pap, fm, client_eligible)
+    closed(pap, fm, client_eligible, exit_reason_code="B08")
     patch = api_as(pap).patch(
         f"/api/v1/clients/{client_eligible.pk}/", {"work_taken_up_on": "2026-11-10"}, format="json"
     )
@@ -274,14 +275,23 @@ def test_read2_work_taken_up_allows_earlier_readmission(api_as, pap, fm, client_
     assert Case.objects.filter(client=client_eligible).count() == 2
 
 
-def test_read2_individual_decision_allows_earlier_readmission(api_as, pap, fm, client_eligible):
-    # DOMAIN READ-2 via ACC-2.
-    closed(pap, fm, client_eligible)
+def test_read2_employment_exit_counts_as_work_uptake(api_as, pap, fm, client_eligible):
+    # DOMAIN READ-2: an exit for employment (B01, is_employment) is a work uptake on the exit date.
+    closed(pap, fm, client_eligible, exit_reason_code="B01")
+    response = api_as(pap).post("/api/v1/cases/", _referral(client_eligible, fm), format="json")
+    assert response.status_code == 201
+
+
+def test_read2_individual_decision_does_not_shorten_the_lock(api_as, pap, fm, client_eligible):
+    # DOMAIN READ-2: an individual decision (ACC-2) does not shorten the readmission lock.
+    closed(pap, fm, client_eligible, exit_reason_code="B08")
     decision = {"reason": "Erneute akute Krise", "teamleitung_consulted_on": "2026-11-19"}
     response = api_as(pap).post(
         "/api/v1/cases/", _referral(client_eligible, fm, individual_decision=decision), format="json"
     )
-    assert response.status_code == 201
+    assert response.status_code == 409
+    assert error(response)["code"] == "readmission_blocked"
+    assert Case.objects.filter(client=client_eligible).count() == 1
 
 
 # --- list and detail (DP-1) -----------------------------------------------------------------------

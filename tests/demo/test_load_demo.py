@@ -170,7 +170,7 @@ def test_closed_cases_have_exit_and_outcome_records(demo):
 
 def test_readmission_respects_lock(demo):
     # DOMAIN READ-1 / READ-2: a later episode starts ≥ 6 months after the previous one ended, unless work
-    # was taken up in between or an individual decision was made
+    # was taken up in between (an exit for employment counts); an individual decision does not shorten it
     seen = 0
     for client in Client.objects.prefetch_related("cases"):
         episodes = sorted(client.cases.all(), key=lambda c: c.referred_on)
@@ -179,8 +179,8 @@ def test_readmission_respects_lock(demo):
             assert previous.state == CaseState.CLOSED
             if current.referred_on < previous.closed_on + relativedelta(months=6):
                 assert (
-                    client.work_taken_up_on and client.work_taken_up_on > previous.closed_on
-                ) or current.individual_decision_reason
+                    client.work_taken_up_on and client.work_taken_up_on >= previous.closed_on
+                ) or previous.exit_reason.is_employment
     assert seen > 0
 
 

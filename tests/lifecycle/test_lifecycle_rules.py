@@ -503,12 +503,12 @@ def test_exit_invalid_outcome_rolls_back_the_exit(pap, fm, client_eligible):
 # --- READ -----------------------------------------------------------------------------------------
 
 
-def _closed(pap, fm, client, closed_on=D(2026, 6, 30)):
+def _closed(pap, fm, client, closed_on=D(2026, 6, 30), exit_reason_code="B08"):
     case = to_active(pap, client, fm)
     return case_close(
         case=case,
         acting_user=fm,
-        exit_reason_code="B08",
+        exit_reason_code=exit_reason_code,
         handover_talk_on=closed_on,
         handover_pap=pap,
         outcome={"medical_service_involved": False},
@@ -539,17 +539,60 @@ def test_read2_earlier_after_work_taken_up(pap, fm, client_eligible):
     assert case.state == CaseState.REFERRED
 
 
-def test_read2_earlier_via_individual_decision(pap, fm, client_eligible):
-    # DOMAIN READ-2 via ACC-2
+def test_read2_work_uptake_before_the_exit_does_not_count(pap, fm, client_eligible):
+    # DOMAIN READ-2: only a work uptake in between (on or after the exit date) shortens the lock.
     _closed(pap, fm, client_eligible)
-    case = refer(
-        pap,
-        client_eligible,
-        fm,
-        handover_talk_on=D(2026, 11, 1),
-        referred_on=D(2026, 11, 2),
-        individual_decision={"reason": "Akute Krise", "teamleitung_consulted_on": D(2026, 10, 30)},
-    )
+    client_eligible.work_taken_up_on = D(2026, 6, 1)
+    client_eligible.save(update_fields=["work_taken_up_on"])
+    with pytest.raises(Conflict) as err:
+        refer(pap, client_eligible, fm, handover_talk_on=D(2026, 11, 1), referred_on=D(2026, 11, 2))
+    assert err.value.code == "readmission_blocked"
+
+
+@pytest.mark.parametrize("code", ["B01", "B03"])
+def test_read2_employment_exit_is_a_work_uptake_on_the_exit_date(pap, fm, client_eligible, code):
+    # DOMAIN READ-2: an exit whose reason is employment counts as a work uptake on the exit date.
+    _closed(pap, fm, client_eligible, exit_reason_code=code)
+    assert client_eligible.work_taken_up_on is None
+    case = refer(pap, client_eligible, fm, handover_talk_on=D(2026, 8, 1), referred_on=D(2026, 8, 2))
+    assert case.state == CaseState.REFERRED
+
+
+def test_read2_individual_decision_does_not_shorten_the_lock(pap, fm, client_eligible):
+    # DOMAIN READ-2: an individual decision (ACC-2) does not shorten the readmission lock.
+    _closed(pap, fm, client_eligible)
+    with pytest.raises(Conflict) as err:
+        refer(
+            pap,
+            client_eligible,
+            fm,
+            handover_talk_on=D(2026, 11, 1),
+            referred_on=D(2026, 11, 2),
+            individual_decision={"reason": "Akute Krise", "teamleitung_consulted_on": D(2026, 10, 30)},
+        )
+    assert err.value.code == "readmission_blocked"
+    assert "Einzelfallentscheidung" in err.value.message and "Handlungsleitlinie IV.4" in err.value.message
+    assert Case.objects.count() == 1
+
+
+def test_read2_rev4_max_duration_exit_then_individual_decision_refused(pap, fm, client_eligible):
+    # DOMAIN READ-2 / REV-4: after an exit for reaching 36 months (B10) an individual decision on the same
+    # day does not void the maximum duration; only a work uptake does.
+    _closed(pap, fm, client_eligible, closed_on=D(2026, 10, 1), exit_reason_code="B10")
+    decision = {"reason": "Weiterhin hoher Bedarf", "teamleitung_consulted_on": D(2026, 10, 1)}
+    with pytest.raises(Conflict) as err:
+        refer(
+            pap,
+            client_eligible,
+            fm,
+            handover_talk_on=D(2026, 10, 1),
+            referred_on=D(2026, 10, 1),
+            individual_decision=decision,
+        )
+    assert err.value.code == "readmission_blocked"
+    client_eligible.work_taken_up_on = D(2026, 10, 15)
+    client_eligible.save(update_fields=["work_taken_up_on"])
+    case = refer(pap, client_eligible, fm, handover_talk_on=D(2026, 11, 1), referred_on=D(2026, 11, 2))
     assert case.state == CaseState.REFERRED
 
 

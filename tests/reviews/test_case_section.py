@@ -27,7 +27,9 @@ def test_rows_already_created_cost_one_query_and_status_reads_no_more(
     assert [item["review"].month for item in section.context["items"]] == [6, 12, 18, 24]
     with django_assert_num_queries(0):
         next_due, continuation = selectors.case_review_status(case=case, today=ON)
-    assert next_due == D(2025, 5, 1) and continuation == "approval_required"
+    # REV-7: 6, 12 and 18 were missed; the one open review is the 24-month review that fell due last.
+    assert next_due == D(2026, 11, 1) and continuation == "approval_required"
+    assert [item["review"].state for item in section.context["items"]] == ["missed"] * 3 + ["due"]
 
 
 def test_missing_rows_are_created_and_shown(make_case, fm, django_assert_num_queries):
@@ -35,7 +37,8 @@ def test_missing_rows_are_created_and_shown(make_case, fm, django_assert_num_que
     case = make_case(D(2024, 11, 1))
     services.reviews_ensure_for_case(case=case, today=ON)
     Review.objects.filter(case=case, month=24).delete()  # e.g. the job has not run since the 24 months
-    with django_assert_num_queries(5):  # read, savepoint + insert + release, read again
+    # read, savepoint + insert + mark the predecessors missed (REV-7) + release, read again
+    with django_assert_num_queries(6):
         [section] = case_sections.sections(CasePage(case=case, user=fm, today=ON))
     assert [item["review"].month for item in section.context["items"]] == [6, 12, 18, 24]
     assert sorted(Review.objects.filter(case=case).values_list("month", flat=True)) == [6, 12, 18, 24]

@@ -42,7 +42,9 @@ def narrow(monkeypatch):
 def test_rev6_imported_case_admitted_20_months_ago_gets_overdue_reviews_on_the_first_run(
     site, fm, admin_user, run_jobs
 ):
-    # DOMAIN REV-6, REV-1: no earlier run — the first run derives everything, however far back
+    # DOMAIN REV-6, REV-1: no earlier run — the first run derives everything, however far back.
+    # REV-7: the reviews that fell due before the import count as documented in the legacy system (with
+    # the TL's acknowledgement at 12 and 18 months): rows for the history, no overdue reminders.
     case = case_services.case_import(
         acting_user=admin_user,
         client=ClientFactory(site=site),
@@ -51,17 +53,32 @@ def test_rev6_imported_case_admitted_20_months_ago_gets_overdue_reviews_on_the_f
         today=ON,
     )
     counts = run_jobs(ON)
-    assert (counts["reviews"], counts["review_overdue"], counts["review_due"]) == (3, 3, 0)
-    assert list(Review.objects.filter(case=case).values_list("month", "due_on", "state")) == [
-        (6, D(2025, 9, 20), "due"),
-        (12, D(2026, 3, 20), "due"),
-        (18, D(2026, 9, 20), "due"),
+    assert (counts["reviews"], counts["review_overdue"], counts["review_due"]) == (3, 0, 0)
+    assert list(Review.objects.filter(case=case).values_list("month", "due_on", "state", "legacy")) == [
+        (6, D(2025, 9, 20), "documented", True),
+        (12, D(2026, 3, 20), "acknowledged", True),
+        (18, D(2026, 9, 20), "acknowledged", True),
     ]
-    assert reminders_of(case) == [
-        ("review_overdue", "fm.berger", D(2025, 9, 20)),
-        ("review_overdue", "fm.berger", D(2026, 3, 20)),
-        ("review_overdue", "fm.berger", D(2026, 9, 20)),
+    assert reminders_of(case) == []
+
+
+def test_rev7_imported_case_reviews_after_the_import_are_due(site, fm, admin_user, run_jobs):
+    # DOMAIN REV-7: a review falling due after the import date is an ordinary to-do again.
+    case = case_services.case_import(
+        acting_user=admin_user,
+        client=ClientFactory(site=site),
+        fallmanager=fm,
+        admitted_on=TWENTY_MONTHS_AGO,
+        today=ON,
+    )
+    run_jobs(D(2027, 3, 21))
+    assert list(Review.objects.filter(case=case).values_list("month", "state", "legacy")) == [
+        (6, "documented", True),
+        (12, "acknowledged", True),
+        (18, "acknowledged", True),
+        (24, "due", False),
     ]
+    assert reminders_of(case) == [("review_overdue", "fm.berger", D(2027, 3, 20))]
 
 
 def test_rev6_case_imported_while_the_job_runs_daily_is_caught_up_by_the_next_run(
@@ -80,8 +97,9 @@ def test_rev6_case_imported_while_the_job_runs_daily_is_caught_up_by_the_next_ru
         today=ON,
     )
     counts = run_jobs(ON)
-    assert created(counts) == {"reviews": 3, "review_overdue": 3}
-    assert [r[0] for r in reminders_of(case)] == ["review_overdue"] * 3
+    # REV-7: its reviews before the import count as documented there (rows, no reminders)
+    assert created(counts) == {"reviews": 3}
+    assert reminders_of(case) == []
     assert created(daily.reviews_and_reminders_create(on=ON, full=True)) == {}
 
 
@@ -133,10 +151,12 @@ def test_rev6_incremental_runs_leave_nothing_for_a_full_run(
         "tl.schmidt",
     ]
     # The changed cases: the import's overdue reviews, the new FM's reminders of the transferred case.
-    assert [r[0] for r in reminders_of(imported)] == ["review_overdue"] * 3
-    assert Reminder.objects.filter(case=transferred, recipient=fm2, kind="review_overdue").count() == 5
-    # The new TL gets the TL reminders of the team's open cases (reviews from 24 months: 24 and 30).
-    assert Reminder.objects.filter(case=transferred, recipient=other_tl, kind="review_overdue").count() == 2
+    # REV-7: the import's reviews before the import are documented there; of the transferred case's
+    # reviews 6…30 only the 30-month one is open (6…24 were missed).
+    assert reminders_of(imported) == []
+    assert Reminder.objects.filter(case=transferred, recipient=fm2, kind="review_overdue").count() == 1
+    # The new TL gets the TL reminders of the team's open cases (reviews from 24 months: now only 30).
+    assert Reminder.objects.filter(case=transferred, recipient=other_tl, kind="review_overdue").count() == 1
     assert Reminder.objects.filter(recipient=other_tl, kind="clearing_overdue").count() == 1
     assert counts["review_due"] == 1 and counts["agreement_review_due"] == 1
     # The same day again: nothing.

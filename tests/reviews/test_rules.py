@@ -191,7 +191,9 @@ def test_rev2_tl_acknowledges_12_month_decision(make_case, fm, tl, other_tl):
         "Gesehen",
         on,
     )
-    assert selectors.case_review_status(case=case, today=on) == (D(2024, 7, 15), "allowed")  # 6 still open
+    # REV-7: the 6-month review was missed when the 12-month one fell due; the next open one is 18.
+    assert Review.objects.get(case=case, month=6).state == "missed"
+    assert selectors.case_review_status(case=case, today=on) == (D(2025, 7, 15), "allowed")
 
 
 def test_rev2_six_month_review_needs_no_acknowledgement(make_case, fm, tl):
@@ -213,12 +215,13 @@ def _document_all_before(case, fm, tl, month, on):
     for m in (6, 12, 18, 24, 30):
         if m >= month:
             return
-        r = review(case, m, on)
+        day = periods.review_due_on(case.admitted_on, m)  # each on time (REV-7: else it is missed)
+        r = review(case, m, day)
         services.review_document(
-            review=r, acting_user=fm, reasons="r", prognosis="p", decision="continue", today=on
+            review=r, acting_user=fm, reasons="r", prognosis="p", decision="continue", today=day
         )
         if r.gate == "teamleitung_approval":
-            services.review_decide(review=r, acting_user=tl, approve=True, comment="", today=on)
+            services.review_decide(review=r, acting_user=tl, approve=True, comment="", today=day)
 
 
 def test_rev3_approval_required_until_tl_approves(make_case, fm, tl):

@@ -271,10 +271,12 @@ def test_close_form_is_prefilled_and_closes(client, fm, pap, active_case):
             "health_need": "1",
             "needs_reduced": "2",
             "social_participation_progress": "1",
+            "handover_note": "Arbeitsvertrag ab 1.12.; Nachbetreuung nicht nötig.",
         },
     )
     assert response.status_code == 302
     case = Case.objects.get(pk=active_case.pk)
+    assert case.exit_handover_note.startswith("Arbeitsvertrag")  # DOMAIN EXIT-1
     assert case.state == CaseState.CLOSED
     assert case.exit_handover_pap == pap
     record = OutcomeRecord.objects.get()
@@ -300,6 +302,7 @@ def test_close_without_handover_pap_is_refused(client, fm, active_case):
             "version": active_case.version,
             "exit_reason": "B04",
             "handover_talk_on": "2026-11-17",
+            "handover_note": "Info",
             "medical_service_involved": "0",
             "health_need": "0",
             "needs_reduced": "0",
@@ -435,6 +438,7 @@ def test_close_bad_input_never_500(client, fm, pap, active_case):
         "exit_reason": "B01",
         "handover_talk_on": "2026-11-17",
         "handover_pap": pap.pk,
+        "handover_note": "Info",
         "medical_service_involved": "0",
         "health_need": "0",
         "needs_reduced": "0",
@@ -451,6 +455,9 @@ def test_close_bad_input_never_500(client, fm, pap, active_case):
             "Für diesen Beendigungsgrund ist eine Begründung Pflicht.",
         ),
         ({"medical_service_involved": "vielleicht"}, "vielleicht ist keine gültige Auswahl."),
+        # DOMAIN EXIT-1: the handover note is required, the talk lies on or before the exit date
+        ({"handover_note": ""}, "Dieses Feld ist zwingend erforderlich."),
+        ({"date": "2026-11-16"}, "Das Übergabegespräch muss am oder vor dem Abgangsdatum liegen"),
     ]:
         response = client.post(url, {**base, **override})
         assert response.status_code == 400, message

@@ -69,7 +69,8 @@ def test_fm_home_shows_own_cases_with_overdue_clearing_and_caseload(client, fm, 
 
 
 def test_fm_home_flags_overdue_review(client, fm, site):
-    # DOMAIN REV-1: the review at 6 months after admission is shown, flagged when overdue.
+    # DOMAIN REV-1: the open review is shown, flagged when overdue; REV-7: it is the latest one that fell
+    # due (18 months on 05.07.2026), the earlier undocumented ones are missed.
     CaseFactory(
         client=ClientFactory(site=site, last_name="Lange"),
         fallmanager=fm,
@@ -78,7 +79,7 @@ def test_fm_home_flags_overdue_review(client, fm, site):
     )
     client.force_login(fm)
     body = client.get("/faelle/").content.decode()
-    assert '<td>05.07.2025 <span class="badge badge-bad">überfällig</span>' in body
+    assert '<td>05.07.2026 <span class="badge badge-bad">überfällig</span>' in body
 
 
 def test_fm_home_flags_caseload_over_target(client, fm, site):

@@ -203,7 +203,7 @@ def test_readmission_lock_shown_on_form(client, pap, fm, client_eligible):
     client.force_login(pap)
     response = client.post(f"/kunden/{client_eligible.pk}/zuweisen/", _referral_data(fm))
     assert response.status_code == 409
-    assert "Eine erneute Zuweisung ist frühestens ab 30.03.2027 möglich (READ-1)" in response.content.decode()
+    assert "Eine erneute Zuweisung ist frühestens ab 30.03.2027 möglich" in response.content.decode()
     assert Case.objects.filter(state=CaseState.REFERRED).count() == 0
 
 

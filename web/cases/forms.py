@@ -112,6 +112,11 @@ class CloseForm(TransitionForm):
         required=False,
         empty_label=_("– bitte wählen –"),
     )
+    handover_note = text_field(
+        _("Übergabevermerk (vermittlungsrelevante Informationen)"),
+        required=True,
+        help_text=_("Die übernehmende pAp kann diesen Vermerk nach dem Abgang lesen."),
+    )
     medical_service_involved = yes_no_field(_("Ärztlicher Dienst eingeschaltet"))
     health_need = yes_no_field(_("Gesundheitlicher Handlungsbedarf vorhanden"))
     needs_reduced = forms.IntegerField(
@@ -145,6 +150,7 @@ class CloseForm(TransitionForm):
             "justification": data.get("justification") or "",
             "handover_talk_on": data.get("handover_talk_on"),
             "handover_pap": data.get("handover_pap"),
+            "handover_note": data.get("handover_note") or "",
             "outcome": {
                 "medical_service_involved": data["medical_service_involved"],
                 "health_need": data["health_need"],

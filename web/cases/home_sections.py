@@ -177,6 +177,25 @@ def pap_referrals(*, user, today: datetime.date) -> Section:
     )
 
 
+def pap_handover_notes(*, user, today: datetime.date) -> Section:
+    """pAp: the clients handed over to her at an exit, each with its handover note (EXIT-1)."""
+    from cases.selectors import handover_notes_for
+
+    notes = list(
+        handover_notes_for(user)
+        .select_related("client")
+        .only("pk", "closed_on", "client__first_name", "client__last_name", "client__customer_number")[
+            :PAP_LIMIT
+        ]
+    )
+    return Section(
+        title=_("Übergaben aus dem Fallmanagement"),
+        template="cases/sections/pap_handover_notes.html",
+        order=15,
+        context={"notes": notes},
+    )
+
+
 def tl_disputes(*, user, today: datetime.date) -> Section:
     disputed = list(
         cases_visible_to(user, today=today)
@@ -242,7 +261,7 @@ def sections(page: StartPage) -> list[Section]:
     if user.role == Role.FALLMANAGER:
         return [fm_caseload_summary(user=user, today=today)]
     if user.role == Role.PAP:
-        return [pap_referrals(user=user, today=today)]
+        return [pap_referrals(user=user, today=today), pap_handover_notes(user=user, today=today)]
     if user.role == Role.TEAMLEITUNG:
         if page.worklist is not None:  # her disputes are items of the worklist ("Heute") above
             return [tl_caseload(user=user, today=today, page=page)]

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.cases import views
+from web.cases import handover_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("faelle/", views.case_list, name="case-list"),
     path("faelle/<int:pk>/", views.case_detail, name="case-detail"),
     path("faelle/<int:pk>/schritt/<slug:name>/", views.case_action, name="case-action"),
+    path("faelle/<int:pk>/uebergabevermerk/", handover_views.handover_note, name="case-handover-note"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,8 @@ from reminders.choices import ReminderKind
 from reminders.services import reminder_mark_done
 from reviews import selectors, services
 from web.reviews.forms import AccessCheckForm, DocumentForm, TeamleitungForm
+
+INBOX_PAGE_SIZE = 20  # review forms per page of the FM's review inbox
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -84,11 +87,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user, today = request.user, clock.request_day(request)
     if user.role not in (Role.FALLMANAGER, Role.TEAMLEITUNG):
         raise Http404
+    page_obj = None
     with scope_memo():  # both lists read the same scope: resolve it once
         if user.role == Role.FALLMANAGER:
+            # REV-7: one open review per case; the page shows what is due, a page of forms at a time.
+            page_obj = Paginator(
+                selectors.reviews_due_for_fm(user=user, today=today), INBOX_PAGE_SIZE
+            ).get_page(request.GET.get("seite"))
             items = [
                 review_item_context(review=r, user=user, today=today, can_document=True, can_decide=False)
-                for r in selectors.reviews_due_for_fm(user=user, today=today)
+                for r in page_obj.object_list
             ]
             long_cases = []
             cases = []
@@ -121,7 +129,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/inbox.html",
-        {"items": items, "long_cases": long_cases, "today": today, "is_tl": user.role == Role.TEAMLEITUNG},
+        {
+            "items": items,
+            "long_cases": long_cases,
+            "today": today,
+            "is_tl": user.role == Role.TEAMLEITUNG,
+            "page_obj": page_obj,
+        },
     )
 
 
