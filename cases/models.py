@@ -6,6 +6,7 @@ import datetime
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -62,6 +63,12 @@ class Client(models.Model):
     )
     # DP-5: set when the personal data were anonymised after the retention period.
     anonymised_on = models.DateField(null=True, blank=True)
+    # WORK-2: " nachname vorname" normalised by the database (cases.search, migration 0006).
+    search_name = models.GeneratedField(
+        expression=models.Func(models.F("last_name"), models.F("first_name"), function="public.fm_search_name"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("Kund*in")
@@ -75,6 +82,9 @@ class Client(models.Model):
             models.Index(fields=["updated_at"], name="client_updated_idx"),
             models.Index(fields=["access_checked_on"], name="client_access_checked_idx"),
             models.Index(fields=["created_at"], name="client_created_idx"),
+            # WORK-2 search: names by trigram (prefix, umlauts, small typos), birth dates.
+            GinIndex(fields=["search_name"], opclasses=["gin_trgm_ops"], name="client_search_name_trgm"),
+            models.Index(fields=["birth_date"], name="client_birth_date_idx"),
         ]
 
     def __str__(self) -> str:
@@ -428,6 +438,8 @@ HISTORY_MODELS = {
     Case: "CaseHistory",
     CaseEvent: "CaseEventHistory",
 }
+# Derived columns are not history (the search column follows the name, WORK-2).
+HISTORY_EXCLUDE = {Client: ["search_name"]}
 for _tracked, _name in HISTORY_MODELS.items():
     pghistory.track(
         # Fresh tracker instances per model: pghistory binds them to the tracked model.
@@ -438,4 +450,5 @@ for _tracked, _name in HISTORY_MODELS.items():
         model_name=_name,
         obj_field=pghistory.ObjForeignKey(related_name="history", db_index=True),
         append_only=True,
+        exclude=HISTORY_EXCLUDE.get(_tracked),
     )(_tracked)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("web.plans.urls")),
     path("", include("web.reporting.urls")),
     path("", include("web.audit.urls")),
+    path("", include("web.search.urls")),  # client search (WORK-2)
 ]

@@ -22,6 +22,7 @@ from audit.models import Capacity
 from cases import services, transitions
 from cases.choices import CaseState, NeedStatus
 from cases.models import Case, Client, ClientNeed
+from cases.search import parse_search, search_queryset, search_transaction
 from cases.selectors import case_get, cases_visible_to, client_get, clients_visible_to
 from catalog import clock
 from catalog.validators import parse_id
@@ -124,9 +125,25 @@ class ClientListCreate(_Audited, GenericAPIView):
     def get_queryset(self):
         return _clients_queryset(self.request.user, clock.request_day())
 
-    @extend_schema(responses={200: s.ClientSerializer(many=True)})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "search",
+                OpenApiTypes.STR,
+                description="Kundennummer, BG-Nummer (genau), Name (Anfang, ohne Umlaute, kleine Tippfehler) "
+                "oder Geburtsdatum (JJJJ-MM-TT oder TT.MM.JJJJ)",
+            )
+        ],
+        responses={200: s.ClientSerializer(many=True)},
+    )
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        text = request.query_params.get("search")
+        if text is None:
+            page = self.paginate_queryset(self.get_queryset())
+        else:  # WORK-2: the same search as the page header, in the caller's scope
+            query = parse_search(text)
+            with search_transaction():
+                page = self.paginate_queryset(search_queryset(self.get_queryset(), query))
         self.audit_objects(request, page)
         return self.get_paginated_response(s.ClientSerializer(page, many=True).data)
 
