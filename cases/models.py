@@ -65,7 +65,9 @@ class Client(models.Model):
     anonymised_on = models.DateField(null=True, blank=True)
     # WORK-2: " nachname vorname" normalised by the database (cases.search, migration 0006).
     search_name = models.GeneratedField(
-        expression=models.Func(models.F("last_name"), models.F("first_name"), function="public.fm_search_name"),
+        expression=models.Func(
+            models.F("last_name"), models.F("first_name"), function="public.fm_search_name"
+        ),
         output_field=models.TextField(),
         db_persist=True,
     )
