@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("api.plans.urls")),
     path("", include("api.reporting.urls")),
     path("", include("api.audit.urls")),
+    path("", include("api.clients.urls")),  # household (HH-1)
 ]

@@ -15,7 +15,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from guardian.models import UserObjectPermissionBase
 
 from cases import access
-from cases.choices import OPEN_STATES, CaseState, ForwardTarget, HandoverKind, NeedStatus
+from cases.choices import OPEN_STATES, CaseState, ForwardTarget, HandoverKind, HouseholdRole, NeedStatus
 from catalog import periods
 
 
@@ -63,6 +63,22 @@ class Client(models.Model):
     )
     # DP-5: set when the personal data were anonymised after the retention period.
     anonymised_on = models.DateField(null=True, blank=True)
+    # WORK-4: contact data (checked by cases.services.contact; letters carry the address).
+    street = models.CharField(_("Straße und Hausnummer"), max_length=120, blank=True, db_default="")
+    postcode = models.CharField(_("Postleitzahl"), max_length=5, blank=True, db_default="")
+    city = models.CharField(_("Ort"), max_length=80, blank=True, db_default="")
+    phone = models.CharField(_("Telefon"), max_length=30, blank=True, db_default="")
+    email = models.EmailField(_("E-Mail"), max_length=254, blank=True, db_default="")
+    preferred_language = models.CharField(_("bevorzugte Sprache"), max_length=40, blank=True, db_default="")
+    interpreter_needed = models.BooleanField(_("Dolmetschung erforderlich"), default=False, db_default=False)
+    # HH-1: the person's role in the Bedarfsgemeinschaft.
+    household_role = models.CharField(
+        _("Rolle in der Bedarfsgemeinschaft"),
+        max_length=20,
+        choices=HouseholdRole.choices,
+        blank=True,
+        db_default="",
+    )
     # WORK-2: " nachname vorname" normalised by the database (cases.search, migration 0006).
     search_name = models.GeneratedField(
         expression=models.Func(
@@ -99,6 +115,12 @@ class Client(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The postal address as letters print it (WORK-4); empty when none is recorded."""
+        town = " ".join(part for part in (self.postcode, self.city) if part)
+        return [line for line in (self.street, town) if line]
 
 
 class ClientNeed(models.Model):

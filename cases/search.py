@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from audit.models import Capacity
 from audit.services import record_bulk
 from cases import access
-from cases.models import Case, Client
+from cases.models import Case, Client, Household
 from cases.selectors import clients_visible_to
 from catalog import clock
 from fallmanagement.errors import InvalidInput
@@ -120,9 +120,11 @@ def search_filter(query: SearchQuery) -> Q:
     if query.birth_date is not None:
         return Q(birth_date=query.birth_date)
     if query.ident is not None:
-        return Q(customer_number__in={query.ident, query.ident.upper()}) | Q(
-            household__number__in={query.ident, query.ident.upper()}
-        )
+        idents = {query.ident, query.ident.upper()}
+        # The household's id first (unique index on the number): an OR across the join would make
+        # PostgreSQL scan all clients, `customer_number = … OR household_id = ANY(…)` is a BitmapOr.
+        households = list(Household.objects.filter(number__in=idents).values_list("pk", flat=True))
+        return Q(customer_number__in=idents) | Q(household_id__in=households)
     q = Q()
     for word in query.words:
         q &= Q(_NameWordMatches(F("search_name"), Value(word)))
@@ -178,6 +180,11 @@ def clients_search(
     newest case the viewer may open; `more` when there were further hits. Refuses bad input (400)."""
     today = clock.today(today)
     query = parse_search(text)
+    with access.scope_memo():  # the scope is resolved once for the hits and their newest case
+        return _search(user, query, today, limit)
+
+
+def _search(user, query: SearchQuery, today: datetime.date, limit: int):
     scope = access.case_scope_q(user, today)
     if scope is None:
         return query, [], False

@@ -21,6 +21,7 @@ from django.template import Context
 from django.template.loader import get_template
 
 from web.cases import home_sections as cases_home
+from web.clients import case_sections as clients_case
 from web.plans import case_sections as plans_case
 from web.plans import home_sections as plans_home
 from web.reporting import home_sections as reporting_home
@@ -35,6 +36,7 @@ START_PAGE: tuple[Callable[[StartPage], list[Section]], ...] = (
     plans_home.sections,
 )
 CASE_PAGE: tuple[Callable[[CasePage], list[Section]], ...] = (
+    clients_case.sections,  # contact data, household (WORK-4, HH-1)
     reviews_case.sections,
     plans_case.sections,
 )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("web.reporting.urls")),
     path("", include("web.audit.urls")),
     path("", include("web.search.urls")),  # client search (WORK-2)
+    path("", include("web.clients.urls")),  # contact data, household (WORK-4, HH-1)
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +25,7 @@ from cases.choices import CaseState, NeedStatus
 from cases.models import Case, Client, ClientNeed
 from cases.search import parse_search, search_queryset, search_transaction
 from cases.selectors import case_get, cases_visible_to, client_get, clients_visible_to
+from cases.services.contact import CONTACT_FIELDS
 from catalog import clock
 from catalog.validators import parse_id
 from fallmanagement.errors import InvalidInput, NotFound
@@ -193,9 +195,13 @@ class ClientDetail(_Audited, GenericAPIView):
         changes = dict(s.validated(s.ClientUpdateSerializer, request.data))
         if "site" in changes:
             changes["site"] = _site_for(request.user, changes["site"])
-        client = services.client_update(
-            client=client, acting_user=request.user, today=clock.request_day(), **changes
-        )
+        contact = {name: changes.pop(name) for name in CONTACT_FIELDS if name in changes}
+        with transaction.atomic():  # both or nothing
+            client = services.client_update(
+                client=client, acting_user=request.user, today=clock.request_day(), **changes
+            )
+            if contact:  # WORK-4
+                client = services.client_contact_update(client=client, acting_user=request.user, **contact)
         return Response(
             s.ClientSerializer(client_get(request.user, client.pk, today=clock.request_day()) or client).data
         )
