@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("api.reporting.urls")),
     path("", include("api.audit.urls")),
     path("", include("api.clients.urls")),  # household (HH-1)
+    path("", include("api.records.urls")),  # notes and documents (WORK-5)
 ]

@@ -24,6 +24,7 @@ from web.cases import home_sections as cases_home
 from web.clients import case_sections as clients_case
 from web.plans import case_sections as plans_case
 from web.plans import home_sections as plans_home
+from web.records import case_sections as records_case
 from web.reporting import home_sections as reporting_home
 from web.reviews import case_sections as reviews_case
 from web.reviews import home_sections as reviews_home
@@ -37,6 +38,7 @@ START_PAGE: tuple[Callable[[StartPage], list[Section]], ...] = (
 )
 CASE_PAGE: tuple[Callable[[CasePage], list[Section]], ...] = (
     clients_case.sections,  # contact data, household (WORK-4, HH-1)
+    records_case.sections,  # notes and documents (WORK-5)
     reviews_case.sections,
     plans_case.sections,
 )

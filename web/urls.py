@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("web.audit.urls")),
     path("", include("web.search.urls")),  # client search (WORK-2)
     path("", include("web.clients.urls")),  # contact data, household (WORK-4, HH-1)
+    path("", include("web.records.urls")),  # notes and documents (WORK-5)
 ]
