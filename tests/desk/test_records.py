@@ -31,7 +31,9 @@ def _private_media(monkeypatch, tmp_path):
     from django.core.files.storage import FileSystemStorage
 
     field = Document._meta.get_field("file")
-    monkeypatch.setattr(field, "storage", FileSystemStorage(location=str(tmp_path / "private"), base_url=None))
+    monkeypatch.setattr(
+        field, "storage", FileSystemStorage(location=str(tmp_path / "private"), base_url=None)
+    )
     return tmp_path / "private"
 
 
