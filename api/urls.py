@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("api.audit.urls")),
     path("", include("api.worklist.urls")),  # WORK-1 worklist
     path("", include("api.followups.urls")),  # WORK-1 Wiedervorlagen
+    path("", include("api.clients.urls")),  # household (HH-1)
+    path("", include("api.records.urls")),  # notes and documents (WORK-5)
 ]

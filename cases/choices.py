@@ -31,3 +31,12 @@ class NeedStatus(models.TextChoices):
 class ForwardTarget(models.TextChoices):
     SPECIALISED = "specialised", _("Spezialisiertes Fallmanagement")
     THIRD_PARTY = "third_party", _("Fallmanagement durch Dritte")
+
+
+class HouseholdRole(models.TextChoices):
+    """A person's role in the Bedarfsgemeinschaft (HH-1)."""
+
+    APPLICANT = "applicant", _("Antragsteller*in")
+    PARTNER = "partner", _("Partner*in")
+    CHILD = "child", _("Kind")
+    OTHER = "other", _("weitere Person")

@@ -6,6 +6,7 @@ import datetime
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -14,7 +15,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from guardian.models import UserObjectPermissionBase
 
 from cases import access
-from cases.choices import OPEN_STATES, CaseState, ForwardTarget, HandoverKind, NeedStatus
+from cases.choices import OPEN_STATES, CaseState, ForwardTarget, HandoverKind, HouseholdRole, NeedStatus
 from catalog import periods
 
 
@@ -62,6 +63,30 @@ class Client(models.Model):
     )
     # DP-5: set when the personal data were anonymised after the retention period.
     anonymised_on = models.DateField(null=True, blank=True)
+    # WORK-4: contact data (checked by cases.services.contact; letters carry the address).
+    street = models.CharField(_("Straße und Hausnummer"), max_length=120, blank=True, db_default="")
+    postcode = models.CharField(_("Postleitzahl"), max_length=5, blank=True, db_default="")
+    city = models.CharField(_("Ort"), max_length=80, blank=True, db_default="")
+    phone = models.CharField(_("Telefon"), max_length=30, blank=True, db_default="")
+    email = models.EmailField(_("E-Mail"), max_length=254, blank=True, db_default="")
+    preferred_language = models.CharField(_("bevorzugte Sprache"), max_length=40, blank=True, db_default="")
+    interpreter_needed = models.BooleanField(_("Dolmetschung erforderlich"), default=False, db_default=False)
+    # HH-1: the person's role in the Bedarfsgemeinschaft.
+    household_role = models.CharField(
+        _("Rolle in der Bedarfsgemeinschaft"),
+        max_length=20,
+        choices=HouseholdRole.choices,
+        blank=True,
+        db_default="",
+    )
+    # WORK-2: " nachname vorname" normalised by the database (cases.search, migration 0006).
+    search_name = models.GeneratedField(
+        expression=models.Func(
+            models.F("last_name"), models.F("first_name"), function="public.fm_search_name"
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("Kund*in")
@@ -75,6 +100,9 @@ class Client(models.Model):
             models.Index(fields=["updated_at"], name="client_updated_idx"),
             models.Index(fields=["access_checked_on"], name="client_access_checked_idx"),
             models.Index(fields=["created_at"], name="client_created_idx"),
+            # WORK-2 search: names by trigram (prefix, umlauts, small typos), birth dates.
+            GinIndex(fields=["search_name"], opclasses=["gin_trgm_ops"], name="client_search_name_trgm"),
+            models.Index(fields=["birth_date"], name="client_birth_date_idx"),
         ]
 
     def __str__(self) -> str:
@@ -87,6 +115,12 @@ class Client(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The postal address as letters print it (WORK-4); empty when none is recorded."""
+        town = " ".join(part for part in (self.postcode, self.city) if part)
+        return [line for line in (self.street, town) if line]
 
 
 class ClientNeed(models.Model):
@@ -440,6 +474,8 @@ HISTORY_MODELS = {
     Case: "CaseHistory",
     CaseEvent: "CaseEventHistory",
 }
+# Derived columns are not history (the search column follows the name, WORK-2).
+HISTORY_EXCLUDE = {Client: ["search_name"]}
 for _tracked, _name in HISTORY_MODELS.items():
     pghistory.track(
         # Fresh tracker instances per model: pghistory binds them to the tracked model.
@@ -450,4 +486,5 @@ for _tracked, _name in HISTORY_MODELS.items():
         model_name=_name,
         obj_field=pghistory.ObjForeignKey(related_name="history", db_index=True),
         append_only=True,
+        exclude=HISTORY_EXCLUDE.get(_tracked),
     )(_tracked)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "reviews",
     "plans",
     "followups",
+    "records",
     "reporting",
     "audit",
     "jobs",
@@ -187,6 +188,16 @@ STORAGES = {
         )
     },
 }
+# WORK-5: case documents in a private storage outside the web root, never served by URL (downloads only
+# through the scoped, logged views). `django-storages` can replace the backend (object storage).
+STORAGES["records"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": env.str("FM_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")),
+        "base_url": None,
+    },
+}
+FM_UPLOAD_MAX_MB = env.int("FM_UPLOAD_MAX_MB", default=10)
 WHITENOISE_USE_FINDERS = DEBUG
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

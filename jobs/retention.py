@@ -27,13 +27,19 @@ from followups import retention as followups_retention
 from org.choices import Role
 from org.models import Staff
 from plans import retention as plans_retention
+from records import retention as records_retention
 from reviews import retention as reviews_retention
 
 logger = logging.getLogger("fallmanagement.audit")
 
 # The free text other apps keep about a client, blanked after `cases.retention.anonymise` (which locks the
 # clients and decides which ids are anonymised).
-ANONYMISERS = (reviews_retention.anonymise, plans_retention.anonymise, followups_retention.anonymise)
+ANONYMISERS = (
+    reviews_retention.anonymise,
+    plans_retention.anonymise,
+    followups_retention.anonymise,
+    records_retention.anonymise,
+)
 
 
 def _require_datenschutz(user) -> None:

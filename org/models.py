@@ -29,6 +29,12 @@ class Area(models.Model):
 class Site(models.Model):
     name = models.CharField(_("Name"), max_length=120)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="sites", verbose_name=_("Bereich"))
+    # The letterhead of letters and the Kooperationsplan (WORK-4).
+    street = models.CharField(_("Straße und Hausnummer"), max_length=120, blank=True, db_default="")
+    postcode = models.CharField(_("Postleitzahl"), max_length=5, blank=True, db_default="")
+    city = models.CharField(_("Ort"), max_length=80, blank=True, db_default="")
+    phone = models.CharField(_("Telefon"), max_length=30, blank=True, db_default="")
+    email = models.EmailField(_("E-Mail"), max_length=254, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("Standort")
@@ -38,6 +44,16 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """ "Standort Lindenhof" — also when the name already says "Standort"."""
+        return self.name if self.name.lower().startswith("standort") else f"Standort {self.name}"
+
+    @property
+    def address_lines(self) -> list[str]:
+        town = " ".join(part for part in (self.postcode, self.city) if part)
+        return [line for line in (self.street, town) if line]
 
 
 class Team(models.Model):

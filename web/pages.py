@@ -21,9 +21,11 @@ from django.template import Context
 from django.template.loader import get_template
 
 from web.cases import home_sections as cases_home
+from web.clients import case_sections as clients_case
 from web.followups import case_sections as followups_case
 from web.plans import case_sections as plans_case
 from web.plans import home_sections as plans_home
+from web.records import case_sections as records_case
 from web.reporting import home_sections as reporting_home
 from web.reviews import case_sections as reviews_case
 from web.reviews import home_sections as reviews_home
@@ -38,6 +40,8 @@ START_PAGE: tuple[Callable[[StartPage], list[Section]], ...] = (
     plans_home.sections,
 )
 CASE_PAGE: tuple[Callable[[CasePage], list[Section]], ...] = (
+    clients_case.sections,  # contact data, household (WORK-4, HH-1)
+    records_case.sections,  # notes and documents (WORK-5)
     reviews_case.sections,
     plans_case.sections,
     followups_case.sections,

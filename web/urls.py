@@ -11,4 +11,7 @@ urlpatterns = [
     path("", include("web.reporting.urls")),
     path("", include("web.audit.urls")),
     path("", include("web.followups.urls")),  # WORK-1 Wiedervorlagen
+    path("", include("web.search.urls")),  # client search (WORK-2)
+    path("", include("web.clients.urls")),  # contact data, household (WORK-4, HH-1)
+    path("", include("web.records.urls")),  # notes and documents (WORK-5)
 ]

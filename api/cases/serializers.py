@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.choices import CaseState, HandoverKind, NeedStatus
+from cases.choices import CaseState, HandoverKind, HouseholdRole, NeedStatus
 from cases.models import Case, Client
 from catalog.validators import MAX_TEXT
 from fallmanagement.errors import InvalidInput
@@ -120,6 +120,15 @@ class ClientSerializer(serializers.ModelSerializer):
             "integration_expected_within_12_months",
             "work_taken_up_on",
             "access_checked_on",
+            # WORK-4 contact data
+            "street",
+            "postcode",
+            "city",
+            "phone",
+            "email",
+            "preferred_language",
+            "interpreter_needed",
+            "household_role",
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -153,6 +162,15 @@ class ClientUpdateSerializer(serializers.Serializer):
     needs = serializers.ListField(child=serializers.CharField(max_length=20), max_length=100, required=False)
     integration_expected_within_12_months = StrictBooleanField(required=False)
     work_taken_up_on = StrictDateField(required=False, allow_null=True)
+    # WORK-4 contact data (checked by cases.services.contact: postcode, phone, e-mail)
+    street = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=5, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    preferred_language = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    interpreter_needed = StrictBooleanField(required=False)
+    household_role = serializers.ChoiceField(choices=HouseholdRole.choices, required=False, allow_blank=True)
 
 
 # --- cases ----------------------------------------------------------------------------------------

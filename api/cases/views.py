@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +23,9 @@ from audit.models import Capacity
 from cases import services, transitions
 from cases.choices import CaseState, NeedStatus
 from cases.models import Case, Client, ClientNeed
+from cases.search import parse_search, search_queryset, search_transaction
 from cases.selectors import case_get, cases_visible_to, client_get, clients_visible_to, handover_note_get
+from cases.services.contact import CONTACT_FIELDS
 from catalog import clock
 from catalog.validators import parse_id
 from fallmanagement.errors import InvalidInput, NotFound
@@ -124,9 +127,25 @@ class ClientListCreate(_Audited, GenericAPIView):
     def get_queryset(self):
         return _clients_queryset(self.request.user, clock.request_day())
 
-    @extend_schema(responses={200: s.ClientSerializer(many=True)})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "search",
+                OpenApiTypes.STR,
+                description="Kundennummer, BG-Nummer (genau), Name (Anfang, ohne Umlaute, kleine Tippfehler) "
+                "oder Geburtsdatum (JJJJ-MM-TT oder TT.MM.JJJJ)",
+            )
+        ],
+        responses={200: s.ClientSerializer(many=True)},
+    )
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        text = request.query_params.get("search")
+        if text is None:
+            page = self.paginate_queryset(self.get_queryset())
+        else:  # WORK-2: the same search as the page header, in the caller's scope
+            query = parse_search(text)
+            with search_transaction():
+                page = self.paginate_queryset(search_queryset(self.get_queryset(), query))
         self.audit_objects(request, page)
         return self.get_paginated_response(s.ClientSerializer(page, many=True).data)
 
@@ -176,9 +195,13 @@ class ClientDetail(_Audited, GenericAPIView):
         changes = dict(s.validated(s.ClientUpdateSerializer, request.data))
         if "site" in changes:
             changes["site"] = _site_for(request.user, changes["site"])
-        client = services.client_update(
-            client=client, acting_user=request.user, today=clock.request_day(), **changes
-        )
+        contact = {name: changes.pop(name) for name in CONTACT_FIELDS if name in changes}
+        with transaction.atomic():  # both or nothing
+            client = services.client_update(
+                client=client, acting_user=request.user, today=clock.request_day(), **changes
+            )
+            if contact:  # WORK-4
+                client = services.client_contact_update(client=client, acting_user=request.user, **contact)
         return Response(
             s.ClientSerializer(client_get(request.user, client.pk, today=clock.request_day()) or client).data
         )

@@ -2,6 +2,7 @@
 transaction, keyword-only, typed, with `acting_user`):
 
 - `clients` — clients, their needs, the pAp's periodic access check (ACC-4)
+- `contact` — the client's contact data (WORK-4)
 - `referral` — access criteria and the referral (ACC-1..3, ACC-5, READ-1/2), legacy takeover
 - `clearing` — clearing, its outcomes and the dispute (CLR-1..4)
 - `exit` — the exit with the Wirkungsanalyse (EXIT-1..3)
@@ -21,6 +22,7 @@ from cases.services.clearing import (
     case_start_clearing,
 )
 from cases.services.clients import client_access_check_record, client_create, client_set_needs, client_update
+from cases.services.contact import client_contact_update
 from cases.services.exit import case_close
 from cases.services.handover import case_transfer, staff_change_team
 from cases.services.referral import (
@@ -41,6 +43,7 @@ from cases.services.transitions import (
 
 __all__ = [
     "AccessCheck",
+    "client_contact_update",
     "access_check",
     "apply_transition",
     "case_admit",

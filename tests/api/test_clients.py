@@ -44,6 +44,15 @@ def test_pap_creates_client_at_her_site(api_as, pap, site):
         "integration_expected_within_12_months": False,
         "work_taken_up_on": None,
         "access_checked_on": None,
+        # WORK-4 contact data, HH-1 role in the household
+        "street": "",
+        "postcode": "",
+        "city": "",
+        "phone": "",
+        "email": "",
+        "preferred_language": "",
+        "interpreter_needed": False,
+        "household_role": "",
     }
     assert client.created_by == pap and client.household.number == "BG-77001"
     assert set(ClientNeed.objects.filter(client=client).values_list("identified_on", flat=True)) == {TODAY}
