@@ -319,6 +319,7 @@ SPECTACULAR_SETTINGS = {
         "GoalKindEnum": "plans.choices.GoalKind",
         "GoalStatusEnum": "plans.choices.GoalStatus",
         "ServiceStatusEnum": "plans.choices.ServiceStatus",
+        "DocumentKindEnum": "records.choices.DocumentKind",
     },
 }
 

@@ -140,7 +140,7 @@ class NoteCorrections(_Base):
         return Response(NoteSerializer(correction).data, status=status.HTTP_201_CREATED)
 
 
-class DocumentInSerializer(serializers.Serializer):
+class CaseDocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=DocumentKind.choices, required=False, default=DocumentKind.OTHER)
@@ -163,14 +163,14 @@ class CaseDocuments(_Base):
 
     @extend_schema(
         parameters=[ID_PARAM],
-        request={"multipart/form-data": DocumentInSerializer},
+        request={"multipart/form-data": CaseDocumentUploadSerializer},
         responses={201: DocumentSerializer},
     )
     def post(self, request, pk):
         if services.request_too_large(request.META.get("CONTENT_LENGTH")):
             raise services.too_large_error()  # before the body is read
         case = _case(request, pk)
-        data = validated(DocumentInSerializer, request.data)
+        data = validated(CaseDocumentUploadSerializer, request.data)
         document = services.document_upload(
             case=case,
             acting_user=request.user,

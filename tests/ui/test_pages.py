@@ -54,7 +54,7 @@ def test_fm_home_shows_own_cases_with_overdue_clearing_and_caseload(client, fm, 
         client=overdue_client, fallmanager=fm, state=CaseState.CLEARING, clearing_started_on=D(2026, 8, 1)
     )
     client.force_login(fm)
-    body = client.get("/faelle/").content.decode()
+    body = client.get("/faelle/uebersicht/").content.decode()
     assert "Meine Fälle" in body
     assert "Musterfrau, Maria" in body
     assert active_case.client.customer_number in body
@@ -78,7 +78,7 @@ def test_fm_home_flags_overdue_review(client, fm, site):
         admitted_on=D(2025, 1, 5),
     )
     client.force_login(fm)
-    body = client.get("/faelle/").content.decode()
+    body = client.get("/faelle/uebersicht/").content.decode()
     assert '<td>05.07.2026 <span class="badge badge-bad">überfällig</span>' in body
 
 
@@ -101,7 +101,7 @@ def test_fm_home_does_not_list_other_fms_cases(client, fm, other_fm, site):
         client=ClientFactory(site=site, last_name="Fremdfall"), fallmanager=other_fm, state=CaseState.ACTIVE
     )
     client.force_login(fm)
-    body = client.get("/faelle/").content.decode()
+    body = client.get("/faelle/uebersicht/").content.decode()
     assert "Fremdfall" not in body
     assert "Sie haben zurzeit keine offenen Fälle." in body
 
@@ -211,13 +211,13 @@ def test_navigation_by_role(client, fm, pap, tl):
 
 def test_case_list_pages_by_role(client, fm, pap, tl, controlling, active_case):
     client.force_login(fm)
-    assert "Musterfrau, Maria" in client.get("/faelle/").content.decode()
+    assert "Musterfrau, Maria" in client.get("/faelle/uebersicht/").content.decode()
     client.force_login(pap)
-    assert "Musterfrau, Maria" in client.get("/faelle/").content.decode()
+    assert "Musterfrau, Maria" in client.get("/faelle/uebersicht/").content.decode()
     client.force_login(tl)
-    assert "<td>Anna Berger</td>" in client.get("/faelle/").content.decode()
+    assert "<td>Anna Berger</td>" in client.get("/faelle/uebersicht/").content.decode()
     client.force_login(controlling)
-    assert client.get("/faelle/").status_code == 403
+    assert client.get("/faelle/uebersicht/").status_code == 403
 
 
 def test_client_search_within_own_site(client, pap, client_eligible):
@@ -352,7 +352,7 @@ def test_fm_home_lists_reviews_due_and_substituted_cases(client, fm, fm2, tl, si
     assert panel.count("Fortführungsprüfung nach 6 Monaten dokumentieren") == 2
     assert "Fällig, Fritz" in panel and "Fortführungsprüfung nach 6 Monaten dokumentieren" in panel
     assert "Vertreten, " in panel
-    body = client.get("/faelle/").content.decode()
+    body = client.get("/faelle/uebersicht/").content.decode()
     assert "Vertretung für Jonas Klein" in body
 
 
@@ -378,7 +378,7 @@ def test_fm_home_rows_escape_what_users_typed(client, fm, fm2, tl, site):
     today = timezone.localdate()
     Substitution.objects.create(absent=fm2, substitute=fm, starts_on=today, ends_on=today, set_by=tl)
     client.force_login(fm)
-    body = client.get("/faelle/").content.decode()
+    body = client.get("/faelle/uebersicht/").content.decode()
     assert "<script>alert(1)</script>" not in body and "<b>Jonas</b>" not in body
     assert "O&#39;Brien &amp; Co, &lt;script&gt;alert(1)&lt;/script&gt;</a>" in body  # the Jinja2 rows
     assert "<td>K&lt;1&gt;</td>" in body

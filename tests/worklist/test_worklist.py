@@ -143,7 +143,7 @@ def test_work1_start_page_shows_worklist_first_caseload_table_on_meine_faelle(da
     assert "Überfällig" in body and "Nächste 14 Tage" in body
     assert f'href="/faelle/{day["d"].pk}/#plans-agreement"' in body
     assert "Offene Fälle" not in body  # the table moved
-    assert "Offene Fälle" in client.get("/faelle/").content.decode()
+    assert "Offene Fälle" in client.get("/faelle/uebersicht/").content.decode()
 
 
 def test_work1_start_page_query_count_fixed(make_case, fm, client, django_assert_max_num_queries):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("faelle/", list_views.caseload, name="case-list"),  # WORK-3: paginated, sortable, filterable
+    path("faelle/uebersicht/", views.case_overview, name="case-overview"),
     path("faelle/<int:pk>/", views.case_detail, name="case-detail"),
     path("faelle/<int:pk>/schritt/<slug:name>/", views.case_action, name="case-action"),
     path("faelle/<int:pk>/uebergabevermerk/", handover_views.handover_note, name="case-handover-note"),

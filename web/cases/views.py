@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
@@ -25,6 +26,7 @@ from cases.choices import CaseState, HandoverKind
 from cases.selectors import case_get, case_history
 from catalog import clock
 from fallmanagement.errors import DomainError, add_domain_error
+from org.choices import Role
 from web import pages
 from web import transitions as web_transitions
 from web.sections import CasePage, StartPage
@@ -41,6 +43,27 @@ def home(request: HttpRequest) -> HttpResponse:
             pages.start_page_sections(page), request, user=request.user, today=today
         )
     return render(request, "home.html", {"sections": sections, "today": today})
+
+
+@login_required
+def case_overview(request: HttpRequest) -> HttpResponse:
+    """The deadline overview of the own cases (FM), referrals (pAp) or team (TL): the start page's former
+    table as a page of its own; the paginated, filterable list is `web.lists.views.caseload`."""
+    from web.cases import home_sections
+
+    today = clock.request_day(request)
+    user = request.user
+    if user.role == Role.FALLMANAGER:
+        section, title = home_sections.fm_caseload(user=user, today=today), _("Meine Fälle")
+    elif user.role == Role.PAP:
+        section, title = home_sections.pap_referrals(user=user, today=today), _("Meine Zuweisungen")
+    elif user.role == Role.TEAMLEITUNG:
+        section, title = home_sections.tl_caseload(user=user, today=today), _("Team")
+    else:
+        raise PermissionDenied
+    html = pages.render_section(section.template, {**section.context, "user": user, "today": today}, request)
+    return render(request, "cases/case_list.html", {"title": title, "section_html": html})
+
 
 
 # --- transitions -----------------------------------------------------------------------------------

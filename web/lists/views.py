@@ -6,6 +6,8 @@ page, one for the count), the choices of the FM and team filters come from insid
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,7 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from cases.access import scope_memo
+from audit import gate
+from cases.access import row_capacity, scope_memo
 from cases.choices import CaseState
 from cases.selectors import cases_visible_to
 from catalog import clock, periods
@@ -91,6 +94,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         rows = qs.values(
             "pk", "state", "referred_on", "clearing_started_on", "admitted_on", "client__first_name",
             "client__last_name", "client__customer_number", "fallmanager__first_name", "fallmanager__last_name",
+            "client_id", "fallmanager_id", "referred_by_id",
         )  # fmt: skip
         paginator = Paginator(rows, PAGE_SIZE)
         page = paginator.get_page(page_number(request.GET.get("page")))
@@ -105,6 +109,18 @@ def caseload(request: HttpRequest) -> HttpResponse:
             }
             for row in page.object_list
         ]
+        gate.shown(  # DP-2: the cases of this page of the list
+            [
+                SimpleNamespace(
+                    pk=row["pk"], audit_client_id=row["client_id"], audit_object_type="cases.case",
+                    fallmanager_id=row["fallmanager_id"], referred_by_id=row["referred_by_id"],
+                )
+                for row in items
+            ],
+            user=user,
+            action="case.list",
+            capacity=row_capacity(user, today=today),
+        )  # fmt: skip
         team_html = ""
         if user.role == Role.TEAMLEITUNG:  # the FMs' caseload above the team's cases (CAP-3)
             from web.cases import home_sections

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit import gate
 from jobs import worklist
 from org.choices import Role
 from reviews.selectors import open_reminder_count
@@ -39,6 +40,14 @@ def sections(page: StartPage) -> list[Section]:
         return []
     items = worklist.worklist_for(user=user, today=today)
     page.worklist = items
+    # DP-2: the cases the worklist names (client ids come with the items: no query).
+    gate.shown(
+        worklist.audit_refs(items),
+        user=user,
+        action="case.list",
+        capacity=worklist.audit_capacity(user),
+        context={"list": "worklist"},
+    )
     return [
         Section(
             title=_("Heute: Ihre Arbeitsliste"),
