@@ -143,6 +143,16 @@ def _recipients(client) -> dict:
     return {"staff": staff, "partners": partners}
 
 
+def client_id_for(query: str) -> int | None:
+    """The client named by a customer number (exact) or, failing that, by an id."""
+    from catalog.validators import parse_id
+
+    query = (query or "").strip().replace("\x00", "")
+    client_model = apps.get_model("cases", "Client")
+    found = client_model.objects.filter(customer_number=query).values_list("pk", flat=True).first()
+    return found if found is not None else parse_id(query)
+
+
 def subject_access_report(
     *, client_id: int, acting_user, today: datetime.date | None = None, fmt: str = "json"
 ):

@@ -75,3 +75,11 @@ def test_dp2_subject_access_download_json_and_pdf(client, datenschutz, client_wi
 def test_dp2_subject_access_page_forbidden_for_others(client, fm):
     client.force_login(fm)
     assert client.get(reverse("audit:subject-access")).status_code == 403
+
+
+def test_dp2_subject_access_page_finds_the_customer_number(client, datenschutz, client_with_data):
+    client.force_login(datenschutz)
+    response = client.get(
+        reverse("audit:subject-access"), {"client": client_with_data.customer_number, "format": "json"}
+    )
+    assert response.status_code == 200 and "Erika" in response.content.decode()

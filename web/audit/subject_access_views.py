@@ -16,12 +16,14 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from fallmanagement.errors import DomainError
-from jobs.subject_access import subject_access_report
+from jobs.subject_access import client_id_for, subject_access_report
 from org.choices import Role
 
 
 class SubjectAccessForm(forms.Form):
-    client = forms.IntegerField(label=_("Kund*in-ID"), min_value=1, max_value=2**62)
+    client = forms.CharField(
+        label=_("Kundennummer oder Kund*in-ID"), max_length=40, strip=True, help_text=_("z. B. 123D456789")
+    )
     format = forms.ChoiceField(
         label=_("Format"), choices=[("pdf", _("PDF")), ("json", _("JSON"))], initial="pdf"
     )
@@ -34,9 +36,9 @@ def subject_access(request):
     form = SubjectAccessForm(request.GET or None)
     if form.is_valid():
         fmt = form.cleaned_data["format"]
-        client_id = form.cleaned_data["client"]
+        client_id = client_id_for(form.cleaned_data["client"])
         try:
-            report = subject_access_report(client_id=client_id, acting_user=request.user, fmt=fmt)
+            report = subject_access_report(client_id=client_id or 0, acting_user=request.user, fmt=fmt)
         except DomainError as exc:
             form.add_error("client", exc.message)
         else:
