@@ -223,3 +223,9 @@ class AccountRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.staff_id} → {self.role}"
+
+    @property
+    def role_label(self) -> str:
+        from org.choices import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role

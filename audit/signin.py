@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from audit.models import EnrolmentCode
 from fallmanagement.errors import DomainError, InvalidInput, NotPermitted
 from org.choices import Role
 
+logger = logging.getLogger("fallmanagement.audit")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 12
 
@@ -99,6 +101,8 @@ def enrolment_code_issue(*, user, acting_user=None, now: datetime.datetime | Non
             object_id=user.pk,
             capacity=audit.system_capacity(acting_user),
         )
+    else:
+        logger.warning("Einrichtungscode für den zweiten Faktor vom Betrieb erstellt: Konto %s", user.pk)
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 

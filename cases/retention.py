@@ -43,7 +43,10 @@ def purge_candidates(*, today: datetime.date) -> QuerySet[Client]:
             last_ended_on=Coalesce(
                 Max(
                     Coalesce(
-                        "cases__closed_on", "cases__dispute_decided_on", "cases__decided_on", "cases__referred_on"
+                        "cases__closed_on",
+                        "cases__dispute_decided_on",
+                        "cases__decided_on",
+                        "cases__referred_on",
                     )
                 ),
                 TruncDate("updated_at"),

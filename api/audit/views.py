@@ -8,9 +8,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers
 from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from audit.models import AccessLog
 from audit.selectors import access_log_list
+from catalog.validators import parse_id
+from jobs.subject_access import subject_access_report
 from org.choices import Role
 
 
@@ -65,3 +69,24 @@ class AccessLogListView(generics.ListAPIView):
             client_id=_int_param(self.request, "client"),
             user_id=_int_param(self.request, "user"),
         )
+
+
+class IsDatenschutzSubjectAccess(IsDatenschutz):
+    message = _("Nur der Datenschutz darf Auskünfte nach Art. 15 DSGVO erstellen.")
+
+
+class SubjectAccessView(APIView):
+    """`GET /api/v1/clients/{id}/subject-access/` (role `datenschutz`): everything held on the person, with
+    purposes and recipients (Art. 15 GDPR, § 83 SGB X), as JSON; the request itself is logged (DP-2)."""
+
+    permission_classes = [IsDatenschutzSubjectAccess]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, pk):
+        client_id = parse_id(pk)
+        if client_id is None:
+            raise exceptions.NotFound(_("Kund*in nicht gefunden."))
+        return Response(subject_access_report(client_id=client_id, acting_user=request.user, fmt="api"))

@@ -10,6 +10,7 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.authentication import ExpiringTokenAuthentication
 from api.common import role_permission
 from audit import accounts, signin
 from cases import access
@@ -71,6 +72,23 @@ class TokenView(APIView):
             otp=data.validated_data.get("otp"),
         )
         return Response({"token": token.key})
+
+    def get_authenticators(self):
+        # POST exchanges credentials (no authentication); DELETE revokes the caller's own token.
+        if getattr(self, "request", None) is not None and self.request.method == "DELETE":
+            return [ExpiringTokenAuthentication()]
+        return []
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        """`DELETE /api/v1/auth/token/`: sign out — the token ends now (issue 15 finding 8)."""
+        signin.tokens_revoke(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- organisation (role admin) --------------------------------------------------------------------

@@ -111,6 +111,7 @@ def test_admin_creates_fm_who_can_sign_in(api_as, api, admin_user, team):
         "role": "fallmanager",
         "team": team.pk,
         "weekly_hours": 19.5,
+        "pending_confirmation": False,  # issue 15 finding 6: only privileged accounts wait for a second admin
     }
     assert staff.weekly_hours == Decimal("19.5") and staff.caseload_target == 38  # DOMAIN CAP-2
     assert not staff.is_staff and not staff.is_superuser

@@ -50,3 +50,11 @@ def test_production_refuses_to_start_without_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db(databases=[])
+def test_check_deploy_warns_without_second_factor_for_privileged_roles(monkeypatch):
+    """Issue 15 finding 8: production without the second factor for admin, datenschutz, TL, BL is flagged."""
+    monkeypatch.setenv("FM_OTP_REQUIRED_ROLES", "admin")
+    result = run_check()
+    assert result.returncode != 0 and "fallmanagement.W101" in (result.stdout + result.stderr)

@@ -242,3 +242,12 @@ def test_dp_operator_command_issues_an_enrolment_code(admin_user):
     call_command("issue_enrolment_code", admin_user.username, stdout=out)
     code = out.getvalue().strip().rsplit(" ", 1)[-1]
     assert signin.enrolment_code_valid(user=admin_user, code=code) is not None
+
+
+def test_dp_api_token_revoked_by_delete(api, fm):
+    key = _get_token(api, fm)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.delete(TOKEN_URL).status_code == 204
+    api.credentials()
+    assert _works(api, key) == 401
+    assert api.delete(TOKEN_URL).status_code == 401

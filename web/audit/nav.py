@@ -12,4 +12,5 @@ def items(user) -> list[dict]:
     return [
         {"label": _("Zugriffsprotokoll"), "url": reverse("audit:access-log"), "order": 80},
         {"label": _("Löschläufe"), "url": reverse("audit:purge-runs"), "order": 81},
+        {"label": _("Auskunft"), "url": reverse("audit:subject-access"), "order": 82},
     ]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
 
-from web.audit import accounts_views, views
+from web.audit import accounts_views, subject_access_views, views
 
 app_name = "audit"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("datenschutz/loeschlaeufe/<int:pk>/bestaetigen/", views.purge_run_confirm, name="purge-run-confirm"),
     path("sicherheit/zwei-faktor/", views.otp, name="otp"),
+    path("datenschutz/auskunft/", subject_access_views.subject_access, name="subject-access"),
     path("verwaltung/konten/", accounts_views.accounts_page, name="accounts"),
     path("verwaltung/konten/<int:pk>/freigeben/", accounts_views.account_confirm, name="account-confirm"),
 ]
