@@ -27,6 +27,7 @@ from audit import services as audit
 from cases.choices import CaseState
 from cases.models import Case
 from cases.selectors import fallmanagers_with_caseload
+from catalog import periods
 from org.choices import Role
 from org.models import Area, Staff, Substitution
 from org.substitutions import substitution_set
@@ -303,7 +304,7 @@ class StoryBuilder:
                     case__state=CaseState.ACTIVE,
                     gate=gate,
                     state=ReviewState.DUE,
-                    due_on__lte=self.today,
+                    due_on__lte=self.today + datetime.timedelta(days=periods.reminder_lead_days()),
                     due_on__gte=self.today - relativedelta(months=5),
                 )
                 .select_related("case__fallmanager")

@@ -226,7 +226,11 @@ def test_printed_logins_work_together(demo):
     assert Substitution.objects.filter(
         absent=fm, substitute=substitute, starts_on__lte=TODAY, ends_on__gte=TODAY
     ).exists()
-    assert Review.objects.filter(waits_for_teamleitung_q(), case__fallmanager__team__in=teams).exists()
+    # The TL has decisions waiting: disputes, or reviews for acknowledgement or approval.
+    assert (
+        Review.objects.filter(waits_for_teamleitung_q(), case__fallmanager__team__in=teams).exists()
+        or Case.objects.filter(state=CaseState.DISPUTED, fallmanager__team__in=teams).exists()
+    )
     bl = Staff.objects.get(username=logins["Bereichsleitung"], role=Role.BEREICHSLEITUNG)
     assert Team.objects.get(pk=fm.team_id).site.area.leads.filter(pk=bl.pk).exists()
     assert MonthlyReport.objects.count() == 12
