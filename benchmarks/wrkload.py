@@ -293,6 +293,23 @@ def run_mix(*, hosts: list[str], connections: int, seconds: int, sessions: dict,
             plans.append(plan)
         server_pids = [p for s in servers for p in s.workers()]
         pg0 = {pid: _cpu_seconds([pid]) for pid in _postgres_backends()}
+        pg_seen = dict(pg0)  # last CPU time seen per backend: backends that end (CONN_MAX_AGE) keep theirs
+        stop = threading.Event()
+
+        def sample() -> None:
+            from django.db import connection as conn
+
+            try:
+                while not stop.wait(0.5):
+                    for pid in _postgres_backends():
+                        cpu = _cpu_seconds([pid])
+                        if cpu:
+                            pg_seen[pid] = cpu
+            finally:
+                conn.close()
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         cpu0, (busy0, total0) = _cpu_seconds(server_pids), _machine_busy()
         started = time.perf_counter()
         for host, n, out, plan in zip(hosts, per_host, outs, plans, strict=True):
@@ -313,7 +330,11 @@ def run_mix(*, hosts: list[str], connections: int, seconds: int, sessions: dict,
         if thread is not None:
             thread.join(timeout=120)
         cpu1, (busy1, total1) = _cpu_seconds(server_pids), _machine_busy()
-        pg_cpu = sum(_cpu_seconds([pid]) - pg0.get(pid, 0.0) for pid in _postgres_backends())
+        stop.set()
+        sampler.join(timeout=5)
+        for pid in _postgres_backends():
+            pg_seen[pid] = max(pg_seen.get(pid, 0.0), _cpu_seconds([pid]))
+        pg_cpu = sum(cpu - pg0.get(pid, 0.0) for pid, cpu in pg_seen.items())
         lines = []
         for out in outs:
             for f in sorted(out.glob("t*.log")):
