@@ -94,7 +94,14 @@ class Gunicorn:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-        run_env = {**env, **(extra_env or {}), "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        # The code of this checkout, whatever the virtualenv's editable install points at.
+        pythonpath = os.pathsep.join(x for x in (str(ROOT), env.get("PYTHONPATH", "")) if x)
+        run_env = {
+            **env,
+            **(extra_env or {}),
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "PYTHONPATH": pythonpath,
+        }
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "fallmanagement.wsgi:application", "--config", str(ROOT / "gunicorn.conf.py")],
             cwd=ROOT, env=run_env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
