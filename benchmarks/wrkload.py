@@ -75,7 +75,8 @@ def _postgres_backends() -> list[int]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            """SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                 AND backend_type = 'client backend'"""  # not autovacuum
         )
         return [r[0] for r in cursor.fetchall()]
 
@@ -324,7 +325,14 @@ def run_mix(*, hosts: list[str], connections: int, seconds: int, sessions: dict,
         side: dict = {}
         thread = None
         if during is not None:
-            thread = threading.Thread(target=lambda: side.update(during() or {}))
+
+            def side_run() -> None:
+                try:
+                    side.update(during() or {})
+                except Exception as exc:  # noqa: BLE001 - shown in the row instead of lost in the thread
+                    side["error"] = f"{type(exc).__name__}: {exc}"
+
+            thread = threading.Thread(target=side_run)
             time.sleep(min(5, seconds / 4))
             thread.start()
         wrk_cpu, texts = 0.0, []
@@ -335,7 +343,9 @@ def run_mix(*, hosts: list[str], connections: int, seconds: int, sessions: dict,
             proc.returncode = 0
         wall = time.perf_counter() - started
         if thread is not None:
-            thread.join(timeout=120)
+            thread.join(timeout=300)
+            if thread.is_alive():
+                side["error"] = "still running 300 s after the load ended"
         cpu1, (busy1, total1) = _cpu_seconds(server_pids), _machine_busy()
         stop.set()
         sampler.join(timeout=5)
@@ -595,7 +605,7 @@ def _server_config(env: dict, extra_env: dict | None) -> str:
         f"{k}={e.get(k, d)}"
         for k, d in (
             ("WEB_CONCURRENCY", "2"),
-            ("GUNICORN_THREADS", "8"),
+            ("GUNICORN_THREADS", "64"),
             ("FM_ADMISSION_LIMIT", "4"),
             ("FM_ADMISSION_WAIT_MS", "100"),
             ("FM_SIGNIN_LIMIT", "1"),
