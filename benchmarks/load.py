@@ -12,6 +12,7 @@ measures them. Every subprocess is bounded in time and only loopback addresses a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -170,20 +171,30 @@ def signin_storm(host: str, usernames: list[str], retries: int = 5) -> dict:
     lock = threading.Lock()
 
     def patient(call):
-        response = call()
-        for _ in range(retries):
+        """503 → wait Retry-After and try again; a connection the server closed meanwhile (its keep-alive
+        is as long as Retry-After) → try again on a new one."""
+        response = None
+        for attempt in range(retries + 1):
+            try:
+                response = call()
+            except requests.ConnectionError:
+                if attempt == retries:
+                    raise
+                time.sleep(0.5)
+                continue
             if response.status_code != 503:
                 break
             time.sleep(float(response.headers.get("Retry-After", "1")))
-            response = call()
         return response
 
     def one(username: str) -> None:
         session = requests.Session()
         status, elapsed = 0, 0.0
-        try:
+        # Without the page it signs in without a CSRF cookie: a failed sign-in, it never blocks the others.
+        with contextlib.suppress(requests.RequestException):
             patient(lambda: session.get(host + "/anmelden/", timeout=30))
-            token = session.cookies.get("csrftoken", "")
+        token = session.cookies.get("csrftoken", "")
+        try:
             barrier.wait(timeout=120)
             started = time.perf_counter()
 
