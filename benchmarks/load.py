@@ -12,6 +12,7 @@ measures them. Every subprocess is bounded in time and only loopback addresses a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -156,33 +157,59 @@ def summarise(rows: list, *, users: int, seconds: int) -> dict:
     }
 
 
-def signin_storm(host: str, usernames: list[str]) -> dict:
-    """All users fetch the sign-in page (CSRF cookie), wait at a barrier, then sign in at the same moment."""
+def signin_storm(host: str, usernames: list[str], retries: int = 5) -> dict:
+    """All users fetch the sign-in page (CSRF cookie), wait at a barrier, then sign in at the same moment.
+
+    As people do, a 503 (the server is busy; `Retry-After`) is retried after the advertised seconds, up to
+    `retries` times — for the sign-in page and for the sign-in itself; a sign-in's time runs from its first
+    attempt to its success. `statuses` counts every answer to the sign-in POSTs."""
     import requests
 
     barrier = threading.Barrier(len(usernames) + 1)
     results: list[tuple[float, int]] = []
+    statuses: dict[int, int] = {}
     lock = threading.Lock()
+
+    def patient(call):
+        """503 → wait Retry-After and try again; a connection the server closed meanwhile (its keep-alive
+        is as long as Retry-After) → try again on a new one."""
+        response = None
+        for attempt in range(retries + 1):
+            try:
+                response = call()
+            except requests.ConnectionError:
+                if attempt == retries:
+                    raise
+                time.sleep(0.5)
+                continue
+            if response.status_code != 503:
+                break
+            time.sleep(float(response.headers.get("Retry-After", "1")))
+        return response
 
     def one(username: str) -> None:
         session = requests.Session()
         status, elapsed = 0, 0.0
+        # Without the page it signs in without a CSRF cookie: a failed sign-in, it never blocks the others.
+        with contextlib.suppress(requests.RequestException):
+            patient(lambda: session.get(host + "/anmelden/", timeout=30))
+        token = session.cookies.get("csrftoken", "")
         try:
-            session.get(host + "/anmelden/", timeout=30)
-            token = session.cookies.get("csrftoken", "")
-            barrier.wait(timeout=60)
+            barrier.wait(timeout=120)
             started = time.perf_counter()
-            response = session.post(
-                host + "/anmelden/",
-                data={
-                    "username": username,
-                    "password": BENCH_PASSWORD,
-                    "csrfmiddlewaretoken": token,
-                    "next": "",
-                },
-                allow_redirects=False,
-                timeout=60,
-            )
+
+            def post():
+                r = session.post(
+                    host + "/anmelden/",
+                    data={"username": username, "password": BENCH_PASSWORD, "csrfmiddlewaretoken": token,
+                          "next": ""},
+                    allow_redirects=False, timeout=60,
+                )  # fmt: skip
+                with lock:
+                    statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                return r
+
+            response = patient(post)
             elapsed, status = (time.perf_counter() - started) * 1000, response.status_code
         except (requests.RequestException, threading.BrokenBarrierError):
             pass
@@ -192,16 +219,17 @@ def signin_storm(host: str, usernames: list[str]) -> dict:
     threads = [threading.Thread(target=one, args=(u,)) for u in usernames]
     for t in threads:
         t.start()
-    barrier.wait(timeout=60)
+    barrier.wait(timeout=120)
     started = time.perf_counter()
     for t in threads:
-        t.join(timeout=120)
+        t.join(timeout=180)
     total = time.perf_counter() - started
     times = [e for e, s in results if s == 302]
     return {
         "logins": len(usernames),
         "ok": len(times),
         "errors": len(usernames) - len(times),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "total_s": round(total, 2),
         "p50_ms": round(statistics.median(times), 1) if times else None,
         "p95_ms": round(percentile(times, 0.95), 1) if times else None,

@@ -75,7 +75,8 @@ def _postgres_backends() -> list[int]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            """SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                 AND backend_type = 'client backend'"""  # not autovacuum
         )
         return [r[0] for r in cursor.fetchall()]
 
@@ -94,7 +95,14 @@ class Gunicorn:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-        run_env = {**env, **(extra_env or {}), "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        # The code of this checkout, whatever the virtualenv's editable install points at.
+        pythonpath = os.pathsep.join(x for x in (str(ROOT), env.get("PYTHONPATH", "")) if x)
+        run_env = {
+            **env,
+            **(extra_env or {}),
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "PYTHONPATH": pythonpath,
+        }
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "fallmanagement.wsgi:application", "--config", str(ROOT / "gunicorn.conf.py")],
             cwd=ROOT, env=run_env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -293,6 +301,23 @@ def run_mix(*, hosts: list[str], connections: int, seconds: int, sessions: dict,
             plans.append(plan)
         server_pids = [p for s in servers for p in s.workers()]
         pg0 = {pid: _cpu_seconds([pid]) for pid in _postgres_backends()}
+        pg_seen = dict(pg0)  # last CPU time seen per backend: backends that end (CONN_MAX_AGE) keep theirs
+        stop = threading.Event()
+
+        def sample() -> None:
+            from django.db import connection as conn
+
+            try:
+                while not stop.wait(0.5):
+                    for pid in _postgres_backends():
+                        cpu = _cpu_seconds([pid])
+                        if cpu:
+                            pg_seen[pid] = cpu
+            finally:
+                conn.close()
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         cpu0, (busy0, total0) = _cpu_seconds(server_pids), _machine_busy()
         started = time.perf_counter()
         for host, n, out, plan in zip(hosts, per_host, outs, plans, strict=True):
@@ -300,7 +325,14 @@ def run_mix(*, hosts: list[str], connections: int, seconds: int, sessions: dict,
         side: dict = {}
         thread = None
         if during is not None:
-            thread = threading.Thread(target=lambda: side.update(during() or {}))
+
+            def side_run() -> None:
+                try:
+                    side.update(during() or {})
+                except Exception as exc:  # noqa: BLE001 - shown in the row instead of lost in the thread
+                    side["error"] = f"{type(exc).__name__}: {exc}"
+
+            thread = threading.Thread(target=side_run)
             time.sleep(min(5, seconds / 4))
             thread.start()
         wrk_cpu, texts = 0.0, []
@@ -311,9 +343,15 @@ def run_mix(*, hosts: list[str], connections: int, seconds: int, sessions: dict,
             proc.returncode = 0
         wall = time.perf_counter() - started
         if thread is not None:
-            thread.join(timeout=120)
+            thread.join(timeout=300)
+            if thread.is_alive():
+                side["error"] = "still running 300 s after the load ended"
         cpu1, (busy1, total1) = _cpu_seconds(server_pids), _machine_busy()
-        pg_cpu = sum(_cpu_seconds([pid]) - pg0.get(pid, 0.0) for pid in _postgres_backends())
+        stop.set()
+        sampler.join(timeout=5)
+        for pid in _postgres_backends():
+            pg_seen[pid] = max(pg_seen.get(pid, 0.0), _cpu_seconds([pid]))
+        pg_cpu = sum(cpu - pg0.get(pid, 0.0) for pid, cpu in pg_seen.items())
         lines = []
         for out in outs:
             for f in sorted(out.glob("t*.log")):
@@ -567,7 +605,7 @@ def _server_config(env: dict, extra_env: dict | None) -> str:
         f"{k}={e.get(k, d)}"
         for k, d in (
             ("WEB_CONCURRENCY", "2"),
-            ("GUNICORN_THREADS", "8"),
+            ("GUNICORN_THREADS", "64"),
             ("FM_ADMISSION_LIMIT", "4"),
             ("FM_ADMISSION_WAIT_MS", "100"),
             ("FM_SIGNIN_LIMIT", "1"),
