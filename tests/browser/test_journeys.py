@@ -72,7 +72,7 @@ def test_journey_referral_to_contact(page, live_server, sign_in, axe_check, shoo
     for code in NEEDS_FOR_ACCESS:
         with page.expect_response(re.compile(r"/zugangspruefung/$")):
             page.locator(f"input[name=needs][value={code}]").check()
-    expect(result).to_contain_text("Formaler Zugang (ACC-1) erfüllt.")
+    expect(result).to_contain_text("Formaler Zugang erfüllt.")
     expect(result.locator(".access-result")).to_have_class(re.compile(r"\baccess-ok\b"))
     axe_check(page, "Zuweisung (Zugang erfüllt)")
     shoot(page, "zuweisung-live-pruefung")

@@ -162,7 +162,7 @@ STEP_LABELS = {
 CONTINUATION_LABELS = {
     "allowed": gettext_lazy("Fortführung möglich"),
     "approval_required": gettext_lazy("Zustimmung der Teamleitung erforderlich"),
-    "not_allowed": gettext_lazy("Keine Verlängerung möglich – Fall ist zu beenden (REV-4)"),
+    "not_allowed": gettext_lazy("Keine Verlängerung möglich – Fall ist zu beenden"),
 }
 
 

@@ -99,13 +99,13 @@ class ReferralForm(NeedsMixin):
     expected_progress = text_field(
         _("Erwartete Integrationsfortschritte"),
         required=False,
-        help_text=_("Welche konkreten Fortschritte erwarten Sie vom Fallmanagement? (ACC-1)"),
+        help_text=_("Welche konkreten Fortschritte erwarten Sie vom Fallmanagement?"),
     )
     referred_on = forms.DateField(label=_("Zuweisung am"), widget=DateInput, required=False)
     decision_reason = text_field(
         _("Begründung der Einzelfallentscheidung"),
         required=False,
-        help_text=_("Nur nötig, wenn der formale Zugang (ACC-1) nicht erfüllt ist (ACC-2)."),
+        help_text=_("Nur nötig, wenn der formale Zugang nicht erfüllt ist."),
     )
     teamleitung_consulted_on = forms.DateField(
         label=_("Rücksprache mit der Teamleitung am"), widget=DateInput, required=False
@@ -153,7 +153,7 @@ class AdmitForm(TransitionForm):
 
 def rejection_reason_choices(today: datetime.date):
     return [("", _("– bitte wählen –"))] + [
-        (r.code, f"{r.code} – {r.label}") for r in RejectionReason.objects.valid_on(today)
+        (r.code, r.label) for r in RejectionReason.objects.valid_on(today)
     ]
 
 
