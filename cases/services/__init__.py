@@ -30,6 +30,7 @@ from cases.services.referral import (
     case_refer,
     client_access_check,
     readmission_blocked_until,
+    referral_precheck,
 )
 from cases.services.transitions import (
     apply_transition,
@@ -41,6 +42,7 @@ from cases.services.transitions import (
 
 __all__ = [
     "AccessCheck",
+    "referral_precheck",
     "access_check",
     "apply_transition",
     "case_admit",

@@ -119,6 +119,50 @@ def readmission_blocked_until(*, client: Client, individual_decision: bool) -> d
     return until
 
 
+@dataclass(frozen=True)
+class ReferralPrecheck:
+    """What the referral page tells the pAp as soon as she has chosen the client, before she fills in the
+    form: an open case (ACC-5: no referral at all), the readmission lock (READ-1/READ-2) and the access
+    criteria from the client's recorded needs (ACC-1)."""
+
+    open_case_id: int | None
+    blocked_until: datetime.date | None
+    access: AccessCheck
+
+    @property
+    def blocked(self) -> bool:
+        return self.open_case_id is not None
+
+    @property
+    def messages(self) -> list[str]:
+        out = []
+        if self.open_case_id is not None:
+            out.append(
+                _(
+                    "Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement; eine Zuweisung ist nicht möglich."
+                )
+            )
+        if self.blocked_until is not None:
+            out.append(
+                _(
+                    "Eine erneute Zuweisung ist frühestens ab %(date)s möglich – außer nach einer Arbeitsaufnahme oder per Einzelfallentscheidung."
+                )
+                % {"date": self.blocked_until.strftime("%d.%m.%Y")}
+            )
+        return out
+
+
+def referral_precheck(*, client: Client, today: datetime.date) -> ReferralPrecheck:
+    """ACC-5, READ-1/2 and ACC-1 for a client, read-only and before any input (three queries)."""
+    open_case = client.cases.filter(state__in=OPEN_STATES).values_list("pk", flat=True).first()
+    until = readmission_blocked_until(client=client, individual_decision=False)
+    return ReferralPrecheck(
+        open_case_id=open_case,
+        blocked_until=until if until and today < until else None,
+        access=client_access_check(client=client),
+    )
+
+
 @transaction.atomic
 def case_refer(
     *,

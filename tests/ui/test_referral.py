@@ -34,7 +34,7 @@ def test_referral_page_renders_with_grouped_needs_and_fm_select(client, pap, fm,
     assert 'Leistungsfähigkeit <span class="badge badge-ok">zählt für den Zugang</span>' in body
     assert "<legend>Motivation</legend>" in body
     assert 'value="L_PSYCHE" id="id_needs_5" checked' in body  # the client's open needs are ticked
-    assert f'<option value="{fm.pk}">Anna Berger</option>' in body
+    assert f'<option value="{fm.pk}">Berger, Anna – 0 von 75 Fällen</option>' in body  # CAP-3
     assert f'<option value="{other_fm.pk}">' in body  # same site, other team
     assert f'hx-post="/kunden/{client_eligible.pk}/zuweisen/zugangspruefung/" hx-trigger="change"' in body
     assert "Formaler Zugang erfüllt." in body
@@ -184,9 +184,7 @@ def test_referral_with_open_case_is_refused(client, pap, fm, referred_case):
     client.force_login(pap)
     response = client.post(f"/kunden/{referred_case.client_id}/zuweisen/", _referral_data(fm))
     assert response.status_code == 409
-    assert (
-        "Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement." in response.content.decode()
-    )
+    assert "Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement" in response.content.decode()
     assert Case.objects.count() == 1
 
 
