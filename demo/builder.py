@@ -30,6 +30,7 @@ from cases.models import Case, CaseEvent, Client, ClientNeed, Household
 from cases.selectors import fallmanagers_with_caseload
 from catalog import clock
 from catalog.models import ACCESS_KEY_GROUPS, Need
+from demo import worklist as demo_worklist
 from fallmanagement.errors import DomainError
 from jobs.daily import daily_jobs_run
 from org.choices import Role
@@ -773,6 +774,7 @@ class DemoBuilder:
 
     def run_hooks(self, plans: list[ClientPlan]) -> None:
         self._step("Vereinbarungen, Ziele und Kontakte", lambda: self._plans_content(plans))
+        self._step("Arbeitsliste: Kontakte und Wiedervorlagen", lambda: demo_worklist.build(today=self.today))
 
         def daily_jobs() -> str:
             result = daily_jobs_run(on=self.today, send_digests=False)
@@ -869,9 +871,9 @@ class DemoBuilder:
         if over_fm:
             logins.append(
                 (
-                    "Fallmanager*in über Soll",
+                    "Fallmanager*in über dem Zielwert",
                     over_fm.username,
-                    f"{over_fm.counted} aktive Fälle, Soll {over_fm.caseload_target}",
+                    f"{over_fm.counted} aktive Fälle, Zielwert {over_fm.caseload_target}",
                 )
             )
         part = [fm for fm in fms if fm.weekly_hours < Decimal("39") and fm not in over] or [
@@ -883,7 +885,7 @@ class DemoBuilder:
                 (
                     "Fallmanager*in in Teilzeit",
                     fm.username,
-                    f"{str(fm.weekly_hours).replace('.', ',')} h, {fm.counted} aktive Fälle, Soll {fm.caseload_target}",
+                    f"{str(fm.weekly_hours).replace('.', ',')} h, {fm.counted} aktive Fälle, Zielwert {fm.caseload_target}",
                 )
             )
         tls = (
