@@ -268,7 +268,7 @@ def _url(name: str, *args) -> str | None:
 
 def scenarios(*, special_case_id: int, staff_ids: dict[str, int]) -> list[Scenario]:
     out = [
-        Scenario("fm_start", "1 FM-Startseite (150 Fälle)", "bench_fm", "/", 10, 50, 3.0,
+        Scenario("fm_start", "1 FM-Startseite „Heute“ (150 Fälle)", "bench_fm", "/", 10, 50, 3.0,
                  floor_fm_start(staff_ids["bench_fm"])),
         Scenario("tl_start", "2 TL-Startseite (12 FM × 75)", "bench_tl", "/", 12, 100, None,
                  floor_tl(staff_ids["bench_tl"]), require_index_plans=True),
@@ -291,7 +291,10 @@ def scenarios(*, special_case_id: int, staff_ids: dict[str, int]) -> list[Scenar
         ("reminders_fm", "Liste: Erinnerungen (FM)", "bench_fm", _url("reviews:reminders")),
         ("search_pap", "Liste: Kundensuche (pAp, „Müller“)", "bench_pap",
          (_url("client-search") or "") + "?q=M%C3%BCller"),
-        ("case_list_fm", "Liste: Mein Fallbestand (FM)", "bench_fm", _url("case-list")),
+        ("case_list_fm", "Liste: Meine Fälle (FM)", "bench_fm", _url("case-list")),
+        # WORK-1: the worklist "Heute" is the start page (fm_start, tl_start); its API twin:
+        ("worklist_fm", "API: Arbeitsliste (FM)", "bench_fm", _url("worklist_api:worklist")),
+        ("worklist_tl", "API: Arbeitsliste (TL)", "bench_tl", _url("worklist_api:worklist")),
     ]  # fmt: skip
     for key, title, username, url in extras:
         if url and not url.startswith("?"):
