@@ -774,13 +774,16 @@ class DemoBuilder:
 
     def run_hooks(self, plans: list[ClientPlan]) -> None:
         self._step("Vereinbarungen, Ziele und Kontakte", lambda: self._plans_content(plans))
-        self._step("Arbeitsliste: Kontakte und Wiedervorlagen", lambda: demo_worklist.build(today=self.today))
 
         def daily_jobs() -> str:
             result = daily_jobs_run(on=self.today, send_digests=False)
             return f"ausgeführt ({result})"
 
         self._step("Tägliche Jobs (Fortführungsprüfungen, Erinnerungen)", daily_jobs)
+        self._step(
+            "Arbeitsliste (Prüfungen, Kontakte, Wiedervorlagen)",
+            lambda: demo_worklist.build(today=self.today),
+        )
 
     def _plans_content(self, plans: list[ClientPlan]) -> str | None:
         """PLAN-2/3/5: a few goals, agreements and contacts, so the case pages are not empty."""
