@@ -112,3 +112,37 @@ def test_journey_fm_works_her_worklist_top_to_bottom(page, live_server, login, a
     assert _first_open_item(page) is None  # nothing overdue or due today any more
     expect(page.locator('table[aria-labelledby="worklist-soon"]')).to_contain_text("Praktikum")
     axe_check(page, "Heute (abgearbeitet)")
+
+
+def test_journey_tl_worklist_approval_one_click_away(page, live_server, login, axe_check, fm, tl, site):
+    """The TL's start page lists the continuation waiting for her approval; one click leads to it."""
+    from reviews import services as review_services
+    from reviews.models import Review
+
+    today = timezone.localdate()
+    admitted = today - relativedelta(months=24) - datetime.timedelta(days=2)
+    case = CaseFactory(
+        client=ClientFactory(site=site, last_name="Langzeit", first_name="Test"),
+        fallmanager=fm,
+        state=CaseState.ACTIVE,
+        referred_on=admitted - datetime.timedelta(days=20),
+        handover_talk_on=admitted - datetime.timedelta(days=21),
+        clearing_started_on=admitted - datetime.timedelta(days=10),
+        admitted_on=admitted,
+    )
+    daily.daily_jobs_run(on=today, send_digests=False)
+    for review in Review.objects.filter(case=case).order_by("month"):
+        review_services.review_document(
+            review=review, acting_user=fm, decision="continue", reasons="Fortschritte", prognosis="gut",
+            today=today,
+        )  # fmt: skip
+        review.refresh_from_db()
+        if review.month < 24 and review.state == "documented" and review.gate == "inform_teamleitung":
+            review_services.review_acknowledge(review=review, acting_user=tl, today=today)
+    login(page, tl, password=PASSWORD)
+    row = page.locator('tr[data-kind="review_approval"]')
+    expect(row).to_contain_text("Langzeit")
+    axe_check(page, "Heute (Teamleitung)")
+    row.get_by_role("link").click()
+    expect(page.get_by_role("button", name="Fortführung genehmigen").first).to_be_visible()
+    axe_check(page, "Prüfungen (Teamleitung)")
