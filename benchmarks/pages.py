@@ -354,7 +354,7 @@ PAGES: list[Page] = [
 
 def scenarios(*, special_case_id: int, staff_ids: dict[str, int]) -> list[Scenario]:
     out = [
-        Scenario("fm_start", "1 FM-Startseite (150 Fälle)", "bench_fm", "/", 10, 50, 3.0,
+        Scenario("fm_start", "1 FM-Startseite „Heute“ (150 Fälle)", "bench_fm", "/", 10, 50, 3.0,
                  floor_fm_start(staff_ids["bench_fm"])),
         Scenario("tl_start", "2 TL-Startseite (12 FM × 75)", "bench_tl", "/", 12, 100, 3.0,
                  floor_tl(staff_ids["bench_tl"]), require_index_plans=True),
@@ -383,6 +383,14 @@ def scenarios(*, special_case_id: int, staff_ids: dict[str, int]) -> list[Scenar
         ):
             out.append(Scenario(key, title, username, f"{search}?q={q}", 12, 50, None, None,
                                 no_seq_scan_on=("cases_client",), note="WORK-2"))  # fmt: skip
+    # --- WORK-1: the worklist "Heute" is the start page (fm_start, tl_start); its API twin -----------------
+    for key, title, username, name in (
+        ("worklist_fm", "API: Arbeitsliste (FM)", "bench_fm", "worklist_api:worklist"),
+        ("worklist_tl", "API: Arbeitsliste (TL)", "bench_tl", "worklist_api:worklist"),
+    ):
+        url = _url(name)
+        if url:
+            out.append(Scenario(key, title, username, url, 12, 100, None, None, note="WORK-1"))
     return out
 
 

@@ -81,10 +81,8 @@ def is_case_tl(case: Case, user) -> bool:
 
 
 is_case_fm.message = gettext_lazy("Nur die zuständige Fallmanager*in kann diesen Schritt ausführen.")
-is_referring_pap.message = gettext_lazy("Nur die zuweisende pAp kann der Ablehnung widersprechen (CLR-4).")
-is_case_tl.message = gettext_lazy(
-    "Nur die Teamleitung der Fallmanager*in entscheidet über den Widerspruch (CLR-4)."
-)
+is_referring_pap.message = gettext_lazy("Nur die zuweisende pAp kann der Ablehnung widersprechen.")
+is_case_tl.message = gettext_lazy("Nur die Teamleitung der Fallmanager*in entscheidet über den Widerspruch.")
 
 
 # --- the read scope (DP-1) -----------------------------------------------------------------------------

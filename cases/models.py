@@ -155,7 +155,7 @@ def _guard(message: str):
     return wrap
 
 
-@_guard(_("Über einen Widerspruch wurde bereits entschieden; die Ablehnung ist endgültig (CLR-4)."))
+@_guard(_("Über einen Widerspruch wurde bereits entschieden; die Ablehnung ist endgültig."))
 def _not_yet_disputed(case: Case) -> bool:
     return case.dispute_decided_on is None
 
@@ -383,7 +383,7 @@ class CaseEvent(models.Model):
 
 
 class GrantReason(models.TextChoices):
-    CONTINUED_CARE = "continued_care", _("befristete Weiterbetreuung nach Umzug (SUB-3)")
+    CONTINUED_CARE = "continued_care", _("befristete Weiterbetreuung nach Umzug")
     CASE_CONFERENCE = "case_conference", _("Fallkonferenz")
 
 

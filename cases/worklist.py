@@ -1,4 +1,5 @@
-"""Worklist items of the case lifecycle (WORK-1): for the FM the end of clearing (CLR-2); for the TL the
+"""Worklist items of the case lifecycle (WORK-1): for the FM new referrals and the end of clearing (CLR-2);
+for the TL the
 disputes waiting for her decision (CLR-4) and the overdue clearings of her teams (CLR-2 escalation).
 One query per role however many cases."""
 
@@ -43,11 +44,15 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
     if user.role == Role.FALLMANAGER:
         items = []
         rows = Case.objects.filter(
+            Q(state=CaseState.REFERRED) | Q(state=CaseState.CLEARING, clearing_started_on__isnull=False),
             fallmanager_id__in=worked_fallmanager_ids(user, today),
-            state=CaseState.CLEARING,
-            clearing_started_on__isnull=False,
-        ).values(*FIELDS)
+        ).values(*FIELDS, "referred_on")
         for row in rows:
+            if row["state"] == CaseState.REFERRED:  # a new referral: she starts the clearing (CLR-1)
+                label = _("Neue Zuweisung: Clearing beginnen")
+                due = row["referred_on"] or today
+                items.append(_item(row, kind="referral_new", due_on=due, label=label, prefix=prefix))
+                continue
             due = periods.clearing_ends_on(row["clearing_started_on"])
             if due <= until:
                 label = _("Clearing abschließen: Aufnahme oder Ablehnung")

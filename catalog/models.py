@@ -50,7 +50,8 @@ class CatalogEntry(models.Model):
         ordering = ["sort", "code"]
 
     def __str__(self) -> str:
-        return f"{self.code} – {self.label}"
+        # What dropdowns and pages show: the label a caseworker knows, never the catalogue code.
+        return self.label
 
 
 class Need(CatalogEntry):

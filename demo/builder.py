@@ -31,6 +31,7 @@ from cases.selectors import fallmanagers_with_caseload
 from catalog import clock
 from catalog.models import ACCESS_KEY_GROUPS, Need
 from demo import rules as demo_rules
+from demo import worklist as demo_worklist
 from demo.story import demo_logins, story_build
 from fallmanagement.errors import DomainError
 from jobs.daily import daily_jobs_run
@@ -783,6 +784,10 @@ class DemoBuilder:
 
         self._step("Arbeitsalltag", lambda: story_build(today=self.today, rng=self.rng))
         self._step("Tägliche Jobs (Fortführungsprüfungen, Erinnerungen)", daily_jobs)
+        self._step(
+            "Arbeitsliste (Prüfungen, Kontakte, Wiedervorlagen)",
+            lambda: demo_worklist.build(today=self.today),
+        )
 
     def _plans_content(self, plans: list[ClientPlan]) -> str | None:
         """PLAN-2/3/5: a few goals, agreements and contacts, so the case pages are not empty."""

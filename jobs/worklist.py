@@ -31,7 +31,9 @@ SOURCES: tuple[Source, ...] = (
 )
 
 # Kinds that are no reminder (REV-6 knows no such kind): shown on the worklist, not counted as reminders.
-NOT_REMINDED = frozenset({"contact_gap", "dispute_open", "review_approval", "review_acknowledge"})
+NOT_REMINDED = frozenset(
+    {"contact_gap", "dispute_open", "review_approval", "review_acknowledge", "referral_new"}
+)
 
 
 def default_until(today: datetime.date) -> datetime.date:

@@ -110,7 +110,7 @@ class SubstitutionForm(forms.ModelForm):
             raise ValidationError({"ends_on": _("Das Ende liegt vor dem Beginn.")})
         for field, person in (("absent", absent), ("substitute", substitute)):
             if person and person.role != Role.FALLMANAGER:
-                self.add_error(field, _("Nur Fallmanager*innen (SUB-1)."))
+                self.add_error(field, _("Nur Fallmanager*innen."))
         return cleaned
 
 

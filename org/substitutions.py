@@ -48,9 +48,7 @@ def substitution_set(
     """SUB-1: the TL of the absent FM's team names a substitute from her teams for a period."""
     today = clock.today(today)
     if not leads_team(acting_user, absent.team_id if absent else None):
-        raise NotPermitted(
-            _("Nur die Teamleitung der abwesenden Fallmanager*in kann die Vertretung regeln (SUB-1).")
-        )
+        raise NotPermitted(_("Nur die Teamleitung der abwesenden Fallmanager*in kann die Vertretung regeln."))
     require_active_fm(absent, "absent")
     require_active_fm(substitute, "substitute")
     if substitute.pk == absent.pk:
@@ -104,9 +102,7 @@ def substitution_end(
     if sub is None:
         raise NotFound(_("Vertretung nicht gefunden."))
     if not leads_team(acting_user, sub.absent.team_id):
-        raise NotPermitted(
-            _("Nur die Teamleitung der abwesenden Fallmanager*in kann die Vertretung regeln (SUB-1).")
-        )
+        raise NotPermitted(_("Nur die Teamleitung der abwesenden Fallmanager*in kann die Vertretung regeln."))
     if on < today - datetime.timedelta(days=1):
         raise InvalidInput(
             _("Eine Vertretung kann nicht rückwirkend beendet werden."),

@@ -26,7 +26,8 @@ def agreement_pdf(*, agreement: Agreement, goals: list[Goal]) -> bytes:
         "fm_email": fm.email or case.client.site.email,
         "site": case.client.site,
         # WORK-4: the letterhead from master data (the site's address), the client's postal address.
-        "site_address": ", ".join(case.client.site.address_lines) or getattr(settings, "JOBCENTER_ADDRESS", ""),
+        "site_address": ", ".join(case.client.site.address_lines)
+        or getattr(settings, "JOBCENTER_ADDRESS", ""),
         "client_address": case.client.address_lines,
         "jobcenter_name": settings.JOBCENTER_NAME,
         "goals": [g for g in goals if g.status == GoalStatus.OPEN],

@@ -43,7 +43,7 @@ def plan_case_get(user, pk, *, write: bool = False, today: datetime.date | None 
     if case is None:
         raise NotFound(_("Nicht gefunden."))
     if not can_read_plan(case, user):
-        raise NotPermitted(_("Die Planung des Fallmanagements ist für Ihre Rolle nicht einsehbar (DP-1)."))
+        raise NotPermitted(_("Die Planung des Fallmanagements ist für Ihre Rolle nicht einsehbar."))
     if write and not can_write_plan(case, user):
         raise NotPermitted(
             _("Nur die zuständige Fallmanager*in (oder ihre Vertretung) kann den Plan bearbeiten.")

@@ -260,7 +260,7 @@ def _check_target_date(
 ) -> datetime.date:
     if target_date is None:
         raise InvalidInput(
-            _("Ein SMARTes Ziel braucht ein Zieldatum (PLAN-2)."),
+            _("Ein SMARTes Ziel braucht ein Zieldatum."),
             fields={"target_date": [_("Bitte ein Zieldatum angeben.")]},
         )
     if must_be_future and target_date < today:
@@ -428,7 +428,7 @@ def agreement_conclude(
         review_due_on = latest
     elif not concluded_on < review_due_on <= latest:
         raise InvalidInput(
-            _("Die Überprüfung ist spätestens %(n)s Monate nach Abschluss fällig (bis %(latest)s) (PLAN-3).")
+            _("Die Überprüfung ist spätestens %(n)s Monate nach Abschluss fällig (bis %(latest)s).")
             % {"n": periods.months(periods.Period.AGREEMENT_REVIEW), "latest": latest.strftime("%d.%m.%Y")},
             fields={
                 "review_due_on": [
@@ -472,9 +472,7 @@ def agreement_waive(
     justification = require_text(justification, "justification", _("Die Begründung"))
     if len(justification) < WAIVER_MIN_LENGTH:
         raise InvalidInput(
-            _(
-                "Bitte begründen Sie ausführlich, warum (noch) keine Vereinbarung abgeschlossen wird (PLAN-3)."
-            ),
+            _("Bitte begründen Sie ausführlich, warum (noch) keine Vereinbarung abgeschlossen wird."),
             fields={"justification": [_("Mindestens %(n)s Zeichen.") % {"n": WAIVER_MIN_LENGTH}]},
         )
     if Agreement.objects.filter(case=case, superseded_on__isnull=True, waived=False).exists():

@@ -111,9 +111,7 @@ def report_xlsx(data: dict, trend: list[dict]) -> bytes:
         widths={1: 62, 2: 18},
     )
     overview.append([])
-    overview.append(
-        [_("Anonyme Auswertung: keine Namen, Kundennummern, Mitarbeitenden oder Teams (DP-3, DP-7).")]
-    )
+    overview.append([_("Anonyme Auswertung: keine Namen, Kundennummern, Mitarbeitenden oder Teams.")])
     overview.append(
         [
             _("Werte unter %(n)s unterhalb der Bereichsebene sind unterdrückt („<%(n)s“).")

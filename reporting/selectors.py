@@ -66,7 +66,7 @@ FIGURES: list[tuple[str, str]] = [
     ("clearing_decisions", _("Abgeschlossene Clearingphasen")),
     ("median_clearing_days", _("Clearingdauer, Median (Tage)")),
     ("caseload_counted", _("Fallbestand am Monatsende (gezählt)")),
-    ("caseload_target", _("Richtwert Fallbestand")),
+    ("caseload_target", _("Zielwert Fallbestand")),
 ]
 # Time in FM at exit, in completed months (REP-2 distribution): key, label, lower, upper (inclusive).
 DURATION_BUCKETS: list[tuple[str, str, int, int | None]] = [
@@ -421,9 +421,9 @@ def _contact_model():
 DASHBOARD_FIGURES: list[tuple[str, str]] = [
     ("active", _("Fälle im Fallmanagement")),
     ("clearing", _("in Clearingphase")),
-    ("clearing_overdue", _("Clearing überfällig (CLR-2)")),
-    ("disputed", _("Widerspruch offen (CLR-4)")),
-    ("beyond_24", _("länger als 24 Monate (REV-5)")),
+    ("clearing_overdue", _("Clearing überfällig")),
+    ("disputed", _("Widerspruch offen")),
+    ("beyond_24", _("länger als 24 Monate")),
     ("reviews_due", _("Fortführungsprüfung fällig")),
     ("reviews_awaiting_tl", _("Prüfung wartet auf die TL")),
     ("contact_gap", _("Kontaktlücke")),

@@ -28,9 +28,7 @@ def _guard(message: str):
     return wrap
 
 
-@_guard(
-    _("Nur bei Prüfungen nach 12 und 18 Monaten nimmt die Teamleitung die Entscheidung zur Kenntnis (REV-2).")
-)
+@_guard(_("Nur bei Prüfungen nach 12 und 18 Monaten nimmt die Teamleitung die Entscheidung zur Kenntnis."))
 def _needs_acknowledgement(review: Review) -> bool:
     return review.gate == ReviewGate.INFORM_TEAMLEITUNG
 

@@ -94,9 +94,7 @@ def review_document(
     today = clock.today(today)
     locked = _lock_review(review)
     if not is_case_fm(locked.case, acting_user):
-        raise NotPermitted(
-            _("Nur die zuständige Fallmanager*in dokumentiert die Fortführungsprüfung (REV-1).")
-        )
+        raise NotPermitted(_("Nur die zuständige Fallmanager*in dokumentiert die Fortführungsprüfung."))
     if locked.state == ReviewState.MISSED:
         raise Conflict(
             _(
@@ -127,7 +125,7 @@ def review_document(
         )
     if decision == ReviewDecision.CONTINUE and locked.gate == ReviewGate.FINAL:
         raise Conflict(
-            _("Nach 36 Monaten ist keine Verlängerung möglich; der Fall ist zu beenden (REV-4)."),
+            _("Nach 36 Monaten ist keine Verlängerung möglich; der Fall ist zu beenden."),
             code="max_duration_reached",
             fields={"decision": [_("Nach 36 Monaten nur „beenden“ möglich.")]},
         )
@@ -136,7 +134,7 @@ def review_document(
         and Review.objects.filter(case_id=locked.case_id, state=ReviewState.DECLINED).exists()
     ):
         raise Conflict(
-            _("Die Teamleitung hat die Fortführung abgelehnt; der Fall ist zu beenden (REV-3)."),
+            _("Die Teamleitung hat die Fortführung abgelehnt; der Fall ist zu beenden."),
             code="transition_not_allowed",
         )
     continuing = decision == ReviewDecision.CONTINUE
@@ -158,7 +156,7 @@ def review_document(
 
 def _check_teamleitung(review: Review, acting_user: Staff) -> None:
     if not is_case_tl(review.case, acting_user):
-        raise NotPermitted(_("Nur die Teamleitung der Fallmanager*in entscheidet hier (REV-2, REV-3)."))
+        raise NotPermitted(_("Nur die Teamleitung der Fallmanager*in entscheidet hier."))
 
 
 @transaction.atomic
@@ -171,7 +169,7 @@ def review_acknowledge(
     _check_teamleitung(locked, acting_user)
     if locked.gate != ReviewGate.INFORM_TEAMLEITUNG or locked.state != ReviewState.DOCUMENTED:
         raise Conflict(
-            _("Zur Kenntnisnahme steht nur eine dokumentierte Prüfung nach 12 oder 18 Monaten an (REV-2)."),
+            _("Zur Kenntnisnahme steht nur eine dokumentierte Prüfung nach 12 oder 18 Monaten an."),
             code="transition_not_allowed",
         )
     comment = require_text(comment, "comment", _("Der Kommentar"), required=False)

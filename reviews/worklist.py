@@ -6,6 +6,7 @@ teams. One query per role however many cases (two when looking beyond the remind
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 from django.db.models import Q
 from django.urls import reverse
@@ -115,9 +116,20 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
             case__state=CaseState.ACTIVE,
         ).values(*REVIEW_FIELDS)
         max_label = _("Höchstdauer von 36 Monaten erreicht: Fall abschließen")
+        final_label = _(
+            "Höchstdauer von 36 Monaten erreicht: Abschlussprüfung dokumentieren, Fall abschließen"
+        )
         for row in rows:
             if row["month"] >= periods.months(periods.Period.MAX_DURATION):
-                items.append(_max_duration_item(row, case_prefix=case_prefix, label=max_label))
+                # One item for the final review and the maximum duration (same case, same day): while the
+                # review is open it leads there, afterwards to the close form.
+                item = _max_duration_item(row, case_prefix=case_prefix, label=max_label)
+                if row["state"] == ReviewState.DUE:
+                    item = replace(
+                        item, label=final_label, url=f"{case_prefix}{row['case_id']}/#review-{row['id']}"
+                    )
+                items.append(item)
+                continue
             if row["state"] != ReviewState.DUE:
                 continue
             items.append(

@@ -32,6 +32,7 @@ from cases.services.referral import (
     case_refer,
     client_access_check,
     readmission_blocked_until,
+    referral_precheck,
 )
 from cases.services.transitions import (
     apply_transition,
@@ -44,6 +45,7 @@ from cases.services.transitions import (
 __all__ = [
     "AccessCheck",
     "client_contact_update",
+    "referral_precheck",
     "access_check",
     "apply_transition",
     "case_admit",

@@ -74,7 +74,7 @@ def case_reject(
             raise InvalidInput(
                 _("Unbekannter Ablehnungsgrund."), fields={"reason_code": [_("Unbekannter Code.")]}
             )
-        text = require_text(justification, "justification", _("Die Begründung der Ablehnung (CLR-3)"))
+        text = require_text(justification, "justification", _("Die Begründung der Ablehnung"))
         return {"reason": reason, "justification": text}
 
     return apply_transition(
@@ -97,9 +97,7 @@ def case_return_to_pap(
 
     def validate(locked, on, today):
         return {
-            "justification": require_text(
-                justification, "justification", _("Die Begründung der Rückgabe (CLR-3)")
-            )
+            "justification": require_text(justification, "justification", _("Die Begründung der Rückgabe"))
         }
 
     return apply_transition(
@@ -137,7 +135,7 @@ def case_forward(
             "to": to,
             "detail": (detail or "").strip()[:200],
             "justification": require_text(
-                justification, "justification", _("Die Begründung der Weiterleitung (CLR-3)")
+                justification, "justification", _("Die Begründung der Weiterleitung")
             ),
         }
 
@@ -166,7 +164,7 @@ def case_dispute(
         )
         if other_open.exists():
             raise Conflict(
-                _("Für diese Kund*in besteht inzwischen ein anderer offener Fall (ACC-5)."),
+                _("Für diese Kund*in besteht inzwischen ein anderer offener Fall."),
                 code="open_case_exists",
             )
         return {"comment": text}
@@ -184,7 +182,7 @@ def case_dispute(
             )
     except IntegrityError:
         raise Conflict(
-            _("Für diese Kund*in besteht inzwischen ein anderer offener Fall (ACC-5)."),
+            _("Für diese Kund*in besteht inzwischen ein anderer offener Fall."),
             code="open_case_exists",
         ) from None
 

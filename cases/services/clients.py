@@ -155,7 +155,7 @@ def client_access_check_record(
     later (the daily job derives it from `access_checked_on`). Open access-check reminders of this client
     are done."""
     if not acting_user.has_role(Role.PAP):
-        raise NotPermitted(_("Die regelmäßige Zugangsprüfung dokumentiert die pAp (ACC-4)."))
+        raise NotPermitted(_("Die regelmäßige Zugangsprüfung dokumentiert die pAp."))
     require_date(on, "on")
     if on > clock.today():
         raise InvalidInput(

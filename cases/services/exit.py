@@ -96,9 +96,7 @@ def case_close(
                 _("Für diesen Beendigungsgrund ist eine Begründung Pflicht."),
                 fields={"justification": [_("Dieses Feld ist erforderlich.")]},
             )
-        talk = require_past_or_today(
-            handover_talk_on, "handover_talk_on", _("Das Übergabegespräch (EXIT-1)"), today
-        )
+        talk = require_past_or_today(handover_talk_on, "handover_talk_on", _("Das Übergabegespräch"), today)
         if locked.admitted_on and talk < locked.admitted_on:
             raise InvalidInput(
                 _("Das Übergabegespräch kann nicht vor der Übernahme liegen."),
@@ -121,7 +119,7 @@ def case_close(
             )
         if handover_pap is None or handover_pap.role != Role.PAP or not handover_pap.is_active:
             raise InvalidInput(
-                _("Bitte die übernehmende pAp angeben (EXIT-1)."),
+                _("Bitte die übernehmende pAp angeben."),
                 fields={"handover_pap": [_("Keine aktive pAp.")]},
             )
         return {

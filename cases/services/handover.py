@@ -44,7 +44,7 @@ def staff_change_team(
             raise Conflict(
                 _(
                     "Wechsel an einen anderen Standort: Bitte zuerst die %(n)s offenen Fälle an "
-                    "Fallmanager*innen des bisherigen Standorts abgeben (SUB-3)."
+                    "Fallmanager*innen des bisherigen Standorts abgeben."
                 )
                 % {"n": open_cases},
                 code="open_cases_at_site",
@@ -73,9 +73,7 @@ def case_transfer(
     locked = lock_case(case, expected_version=expected_version)
     previous_fm = locked.fallmanager
     if not leads_team(acting_user, previous_fm.team_id):
-        raise NotPermitted(
-            _("Nur die Teamleitung der bisherigen Fallmanager*in kann den Fall abgeben (SUB-3).")
-        )
+        raise NotPermitted(_("Nur die Teamleitung der bisherigen Fallmanager*in kann den Fall abgeben."))
     if locked.state not in OPEN_STATES:
         raise Conflict(_("Nur offene Fälle können abgegeben werden."), code="transition_not_allowed")
     require_active_fm(to_fallmanager, "to_fallmanager")

@@ -54,14 +54,14 @@ class AccessCheck:
         else:
             out.append(
                 _(
-                    "Nur %(n)s Handlungsbedarf(e) in den Schlüsselgruppen Leistungsfähigkeit/Rahmenbedingungen; mindestens %(min)s nötig (ACC-1)."
+                    "Nur %(n)s Handlungsbedarf(e) in den Schlüsselgruppen Leistungsfähigkeit/Rahmenbedingungen; mindestens %(min)s nötig."
                 )
                 % {"n": n, "min": self.min_needs}
             )
         if self.integration_expected_within_12_months:
             out.append(
                 _(
-                    "Laut Profiling ist eine Integration innerhalb von 12 Monaten zu erwarten (ACC-1 nicht erfüllt)."
+                    "Laut Profiling ist eine Integration innerhalb von 12 Monaten zu erwarten (Zugangsvoraussetzungen nicht erfüllt)."
                 )
             )
         else:
@@ -69,7 +69,7 @@ class AccessCheck:
         if not self.meets_formal_access:
             out.append(
                 _(
-                    "Ohne formalen Zugang ist eine Einzelfallentscheidung mit Begründung und Datum der Rücksprache mit der Teamleitung nötig (ACC-2)."
+                    "Ohne formalen Zugang ist eine Einzelfallentscheidung mit Begründung und Datum der Rücksprache mit der Teamleitung nötig."
                 )
             )
         return out
@@ -123,6 +123,50 @@ def readmission_blocked_until(*, client: Client) -> datetime.date | None:
     return periods.readmission_locked_until(last_closed)
 
 
+@dataclass(frozen=True)
+class ReferralPrecheck:
+    """What the referral page tells the pAp as soon as she has chosen the client, before she fills in the
+    form: an open case (ACC-5: no referral at all), the readmission lock (READ-1/READ-2) and the access
+    criteria from the client's recorded needs (ACC-1)."""
+
+    open_case_id: int | None
+    blocked_until: datetime.date | None
+    access: AccessCheck
+
+    @property
+    def blocked(self) -> bool:
+        return self.open_case_id is not None
+
+    @property
+    def messages(self) -> list[str]:
+        out = []
+        if self.open_case_id is not None:
+            out.append(
+                _(
+                    "Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement; eine Zuweisung ist nicht möglich."
+                )
+            )
+        if self.blocked_until is not None:
+            out.append(
+                _(
+                    "Eine erneute Zuweisung ist frühestens ab %(date)s möglich – außer nach einer Arbeitsaufnahme oder per Einzelfallentscheidung."
+                )
+                % {"date": self.blocked_until.strftime("%d.%m.%Y")}
+            )
+        return out
+
+
+def referral_precheck(*, client: Client, today: datetime.date) -> ReferralPrecheck:
+    """ACC-5, READ-1/2 and ACC-1 for a client, read-only and before any input (three queries)."""
+    open_case = client.cases.filter(state__in=OPEN_STATES).values_list("pk", flat=True).first()
+    until = readmission_blocked_until(client=client, individual_decision=False)
+    return ReferralPrecheck(
+        open_case_id=open_case,
+        blocked_until=until if until and today < until else None,
+        access=client_access_check(client=client),
+    )
+
+
 @transaction.atomic
 def case_refer(
     *,
@@ -165,13 +209,11 @@ def case_refer(
             fields={"fallmanager": [_("Keine aktive Fallmanager*in.")]},
         )
     # ACC-3: handover talk with reasons and expected goals before the referral reaches the FM.
-    reasons = require_text(reasons, "reasons", _("Die Gründe für die Zuweisung (ACC-3)"))
+    reasons = require_text(reasons, "reasons", _("Die Gründe für die Zuweisung"))
     expected_progress = require_text(
-        expected_progress, "expected_progress", _("Die erwarteten Integrationsfortschritte (ACC-1)")
+        expected_progress, "expected_progress", _("Die erwarteten Integrationsfortschritte")
     )
-    talk = require_past_or_today(
-        handover_talk_on, "handover_talk_on", _("Das Übergabegespräch (ACC-3)"), today
-    )
+    talk = require_past_or_today(handover_talk_on, "handover_talk_on", _("Das Übergabegespräch"), today)
     if handover_kind not in HandoverKind.values:
         raise InvalidInput(
             _("Unbekannte Art des Übergabegesprächs."), fields={"handover_kind": [_("Ungültig.")]}
@@ -179,13 +221,13 @@ def case_refer(
     referred_on = require_past_or_today(referred_on or today, "referred_on", _("Das Zuweisungsdatum"), today)
     if referred_on < talk:
         raise InvalidInput(
-            _("Die Zuweisung kann nicht vor dem Übergabegespräch liegen (ACC-3)."),
+            _("Die Zuweisung kann nicht vor dem Übergabegespräch liegen."),
             fields={"referred_on": [_("Liegt vor dem Übergabegespräch.")]},
         )
 
     if client.cases.filter(state__in=OPEN_STATES).exists():
         raise Conflict(
-            _("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement (ACC-5)."),
+            _("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement."),
             code="open_case_exists",
         )
     if needs is not None:
@@ -203,19 +245,19 @@ def case_refer(
         consulted_on = individual_decision.get("teamleitung_consulted_on")
         errors = {}
         if not decision_reason:
-            errors["individual_decision.reason"] = [_("Die Begründung ist erforderlich (ACC-2).")]
+            errors["individual_decision.reason"] = [_("Die Begründung ist erforderlich.")]
         elif len(decision_reason) > MAX_TEXT:
             errors["individual_decision.reason"] = [_("Höchstens %(n)s Zeichen.") % {"n": MAX_TEXT}]
         if not consulted_on:
             errors["individual_decision.teamleitung_consulted_on"] = [
-                _("Das Datum der Rücksprache mit der Teamleitung ist erforderlich (ACC-2).")
+                _("Das Datum der Rücksprache mit der Teamleitung ist erforderlich.")
             ]
         elif consulted_on > today:
             errors["individual_decision.teamleitung_consulted_on"] = [_("Das Datum liegt in der Zukunft.")]
         if errors:
             raise InvalidInput(
                 _(
-                    "Die Einzelfallentscheidung braucht eine Begründung und das Datum der Rücksprache mit der Teamleitung (ACC-2)."
+                    "Die Einzelfallentscheidung braucht eine Begründung und das Datum der Rücksprache mit der Teamleitung."
                 ),
                 code="access_criteria_not_met",
                 fields=errors,
@@ -225,9 +267,7 @@ def case_refer(
             " ".join(check.messages),
             code="access_criteria_not_met",
             fields={
-                "individual_decision": [
-                    _("Ohne formalen Zugang (ACC-1) ist eine Einzelfallentscheidung nötig (ACC-2).")
-                ]
+                "individual_decision": [_("Ohne formalen Zugang ist eine Einzelfallentscheidung nötig.")]
             },
         )
 
@@ -262,7 +302,7 @@ def case_refer(
             )
     except IntegrityError:
         raise Conflict(
-            _("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement (ACC-5)."),
+            _("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement."),
             code="open_case_exists",
         ) from None
     record_event(
@@ -296,9 +336,7 @@ def case_import(
         )
     Client.objects.select_for_update().get(pk=client.pk)
     if Case.objects.filter(client=client, state__in=OPEN_STATES).exists():
-        raise Conflict(
-            _("Für diese Kund*in besteht bereits ein offener Fall (ACC-5)."), code="open_case_exists"
-        )
+        raise Conflict(_("Für diese Kund*in besteht bereits ein offener Fall."), code="open_case_exists")
     case = Case.objects.create(
         client=client,
         fallmanager=fallmanager,

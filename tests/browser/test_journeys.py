@@ -72,11 +72,11 @@ def test_journey_referral_to_contact(page, live_server, sign_in, axe_check, shoo
     for code in NEEDS_FOR_ACCESS:
         with page.expect_response(re.compile(r"/zugangspruefung/$")):
             page.locator(f"input[name=needs][value={code}]").check()
-    expect(result).to_contain_text("Formaler Zugang (ACC-1) erfüllt.")
+    expect(result).to_contain_text("Formaler Zugang erfüllt.")
     expect(result.locator(".access-result")).to_have_class(re.compile(r"\baccess-ok\b"))
     axe_check(page, "Zuweisung (Zugang erfüllt)")
     shoot(page, "zuweisung-live-pruefung")
-    page.get_by_label("Fallmanager*in").select_option(label=fm.get_full_name())
+    page.get_by_label("Fallmanager*in").select_option(value=str(fm.pk))
     page.get_by_label("Übergabegespräch am").fill(iso(today))
     page.get_by_label("Gründe für die Zuweisung").fill("Wohnungsverlust droht, Schulden")
     page.get_by_label("Erwartete Integrationsfortschritte").fill("Stabilisierung, dann Qualifizierung")
@@ -90,7 +90,9 @@ def test_journey_referral_to_contact(page, live_server, sign_in, axe_check, shoo
     # --- FM: start page, clearing, admission -----------------------------------------------------
     sign_in(page, fm)
     axe_check(page, "Start FM")
-    page.get_by_role("link", name="Lindemann, Lena").first.click()
+    # WORK-1: the new referral is an item of her worklist, one click from the case.
+    referral = page.locator('tr[data-kind="referral_new"]', has_text="Lindemann, Lena")
+    referral.get_by_role("link").click()
     axe_check(page, "Fall (FM, zugewiesen)")
     page.get_by_role("link", name="Clearing beginnen").click()
     form = page.locator(f"#action-form-{case.pk}")

@@ -265,3 +265,15 @@ def test_second_run_without_if_empty_is_refused(demo):
     with pytest.raises(CommandError, match="bereits Mitarbeitende"):
         load("--clients", str(CLIENTS), "--today", TODAY.isoformat())
     assert table_counts() == before
+
+
+def test_work1_demo_fm_worklist_is_a_working_day_with_followups(demo):
+    # DOMAIN WORK-1: the busiest demo FM has a realistic handful, follow-ups among them, overdue and today.
+    from jobs.worklist import worklist_for
+
+    fm = max(fallmanagers_with_caseload(), key=lambda f: f.counted)
+    items = worklist_for(user=fm, today=TODAY)
+    kinds = {i.kind for i in items}
+    assert "followup_due" in kinds
+    assert 3 <= len(items) <= 40, len(items)
+    assert any(i.due_on < TODAY for i in items) and any(i.due_on == TODAY for i in items)

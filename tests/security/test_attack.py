@@ -88,7 +88,7 @@ def target(fm, pap, site):
 def test_dp1_sweep_outsiders_get_404_or_403(request, client, api, persona, route, target):
     # DOMAIN DP-1: objects outside one's scope are "not found" (or the role may never do this: 403).
     if persona == "pap2" and _client_bound(route):
-        pytest.skip("pAp of the same site may look up clients to refer them (DP-1)")
+        pytest.skip("pAp of the same site may look up clients to refer them")
     user = request.getfixturevalue(persona)
     url = fill(route, case=target)
     if route.startswith("api/"):

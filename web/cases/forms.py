@@ -82,7 +82,7 @@ def exit_reason_choices(today: datetime.date):
         label = reason.label
         if reason.is_integration:
             label = _("%(label)s [Integration]") % {"label": label}
-        choices.append((reason.code, f"{reason.code} – {label}"))
+        choices.append((reason.code, label))
     return choices
 
 
@@ -98,7 +98,7 @@ class CloseForm(TransitionForm):
 
     exit_reason = forms.ChoiceField(
         label=_("Beendigungsgrund"),
-        help_text=_("Integrationsgründe sind mit [Integration] gekennzeichnet (EXIT-2)."),
+        help_text=_("Integrationsgründe sind mit [Integration] gekennzeichnet."),
     )
     justification = text_field(
         _("Begründung des Abgangs"), required=False, help_text=_("Pflicht bei „Sonstiges“.")

@@ -36,7 +36,7 @@ def _open_case_rows_html(open_cases, *, user, today: datetime.date, prefix: str,
     from reviews.selectors import case_review_status
 
     t = {
-        "clr_overdue": _("überfällig (CLR-2)"),
+        "clr_overdue": _("überfällig"),
         "overdue": _("überfällig"),
         # reviews.choices.Continuation values (REV-3, REV-4)
         "approval_required": _("Zustimmung der TL erforderlich"),

@@ -65,7 +65,6 @@ def case_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", {"title": title, "section_html": html})
 
 
-
 # --- transitions -----------------------------------------------------------------------------------
 
 
@@ -164,7 +163,7 @@ STEP_LABELS = {
 CONTINUATION_LABELS = {
     "allowed": gettext_lazy("Fortführung möglich"),
     "approval_required": gettext_lazy("Zustimmung der Teamleitung erforderlich"),
-    "not_allowed": gettext_lazy("Keine Verlängerung möglich – Fall ist zu beenden (REV-4)"),
+    "not_allowed": gettext_lazy("Keine Verlängerung möglich – Fall ist zu beenden"),
 }
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import ForwardTarget, HandoverKind
+from cases.selectors import fallmanagers_with_caseload
 from catalog.models import ACCESS_KEY_GROUPS, KeyGroup, Need, RejectionReason
 from org.choices import Role
 from org.models import Staff
@@ -85,6 +86,22 @@ class ClientCreateForm(NeedsMixin):
     ]
 
 
+def fallmanager_choice_label(fm) -> str:
+    """ "Berger, Anna – 82 von 75 Fällen (über dem Zielwert)" (the caseload counted as on the dashboards)."""
+    name = f"{fm.last_name}, {fm.first_name}".strip(", ") or fm.username
+    counted = getattr(fm, "counted", None)
+    if counted is None:
+        return name
+    text = _("%(name)s – %(counted)s von %(target)s Fällen") % {
+        "name": name,
+        "counted": counted,
+        "target": fm.caseload_target,
+    }
+    if counted > fm.caseload_target:
+        text += " " + _("(über dem Zielwert)")
+    return text
+
+
 class ReferralForm(NeedsMixin):
     """ACC-1..3: referral of a client to a FM of the pAp's site."""
 
@@ -99,13 +116,13 @@ class ReferralForm(NeedsMixin):
     expected_progress = text_field(
         _("Erwartete Integrationsfortschritte"),
         required=False,
-        help_text=_("Welche konkreten Fortschritte erwarten Sie vom Fallmanagement? (ACC-1)"),
+        help_text=_("Welche konkreten Fortschritte erwarten Sie vom Fallmanagement?"),
     )
     referred_on = forms.DateField(label=_("Zuweisung am"), widget=DateInput, required=False)
     decision_reason = text_field(
         _("Begründung der Einzelfallentscheidung"),
         required=False,
-        help_text=_("Nur nötig, wenn der formale Zugang (ACC-1) nicht erfüllt ist (ACC-2)."),
+        help_text=_("Nur nötig, wenn der formale Zugang nicht erfüllt ist."),
     )
     teamleitung_consulted_on = forms.DateField(
         label=_("Rücksprache mit der Teamleitung am"), widget=DateInput, required=False
@@ -114,9 +131,12 @@ class ReferralForm(NeedsMixin):
     def __init__(self, *args, user, client, **kwargs):
         super().__init__(*args, **kwargs)
         site_id = user.team.site_id if user.team_id else None
-        self.fields["fallmanager"].queryset = Staff.objects.filter(
-            role=Role.FALLMANAGER, is_active=True, team__site_id=site_id
+        # CAP-3: each FM with her counted caseload against her target, so the pAp sees who has room.
+        field = self.fields["fallmanager"]
+        field.queryset = fallmanagers_with_caseload(
+            queryset=Staff.objects.filter(role=Role.FALLMANAGER, is_active=True, team__site_id=site_id)
         ).order_by("last_name", "first_name")
+        field.label_from_instance = fallmanager_choice_label
         if not self.is_bound:
             self.initial.setdefault("referred_on", self.today)
             self.initial.setdefault("handover_kind", HandoverKind.PERSONAL)
@@ -153,7 +173,7 @@ class AdmitForm(TransitionForm):
 
 def rejection_reason_choices(today: datetime.date):
     return [("", _("– bitte wählen –"))] + [
-        (r.code, f"{r.code} – {r.label}") for r in RejectionReason.objects.valid_on(today)
+        (r.code, r.label) for r in RejectionReason.objects.valid_on(today)
     ]
 
 

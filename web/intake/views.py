@@ -22,7 +22,7 @@ from cases import access
 from cases.choices import OPEN_STATES, CaseState
 from cases.models import Case
 from cases.selectors import cases_visible_to, client_get, clients_visible_to
-from cases.services import access_check, case_refer
+from cases.services import access_check, case_refer, referral_precheck
 from cases.services import client_create as client_create_service
 from catalog import clock
 from fallmanagement.errors import DomainError, add_domain_error
@@ -204,6 +204,8 @@ def referral(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context = {
         "client": client,
+        # ACC-5, READ-1/2 at once, before the form is filled in (the access criteria: the panel below).
+        "precheck": referral_precheck(client=client, today=today),
         "form": form,
         "need_groups": need_groups(form),
         "check_url": reverse("referral-access-check", args=[client.pk]),

@@ -42,7 +42,7 @@ class TransferForm(forms.Form):
         label=_("Weiterbetreuung durch die bisherige Fallmanager*in bis (optional, höchstens 92 Tage)"),
         required=False,
         widget=DateInput(),
-        help_text=_("Wirksam erst, wenn auch die andere Teamleitung zustimmt (SUB-3)."),
+        help_text=_("Wirksam erst, wenn auch die andere Teamleitung zustimmt."),
     )
 
     def __init__(self, *args, exclude_pk, **kwargs):

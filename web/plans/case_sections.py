@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Count, Max, Window
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.choices import CaseState, NeedStatus
 from catalog import periods
@@ -194,11 +195,24 @@ BUILDERS = {
 }
 
 
-def section(name: str, *, case, user, today: datetime.date, **kwargs) -> Section:
-    """One section (for re-rendering after an htmx form post)."""
+# The German confirmation an htmx save shows in the re-rendered section.
+SAVED = {
+    "needs": gettext_lazy("Die Handlungsbedarfe sind gespeichert."),
+    "assessment": gettext_lazy("Das Assessment ist gespeichert."),
+    "goals": gettext_lazy("Die Ziele sind gespeichert."),
+    "agreement": gettext_lazy("Der Kooperationsplan ist gespeichert."),
+    "services": gettext_lazy("Die Leistungen sind gespeichert."),
+    "contacts": gettext_lazy("Der Kontakt ist gespeichert."),
+}
+
+
+def section(name: str, *, case, user, today: datetime.date, saved: bool = False, **kwargs) -> Section:
+    """One section (for re-rendering after an htmx form post; `saved` adds the confirmation)."""
     title, template, order = SECTIONS[name]
     base = _base(case, user, today)
     context = {**base, **BUILDERS[name](case, user, today, base=base, **kwargs), "section_title": title}
+    if saved:
+        context["saved"] = SAVED[name]
     return Section(title=title, template=template, context=context, order=order)
 
 

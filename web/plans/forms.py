@@ -13,7 +13,7 @@ from plans.models import Partner
 
 HEALTH_HINT = _(
     "Nur arbeitsrelevante Einschränkungen erfassen (z. B. „kann nicht schwer heben“), keine Diagnosen. "
-    "Diese Angaben sieht nur die zuständige Fallmanager*in (DP-6)."
+    "Diese Angaben sieht nur die zuständige Fallmanager*in."
 )
 
 
@@ -119,9 +119,7 @@ class WaiverForm(forms.Form):
         label=_("Begründung, warum (noch) kein Kooperationsplan abgeschlossen wird"),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Ausführlich begründen (mindestens 30 Zeichen); der Abschluss bleibt als Aufgabe offen (PLAN-3)."
-        ),
+        help_text=_("Ausführlich begründen (mindestens 30 Zeichen); der Abschluss bleibt als Aufgabe offen."),
     )
 
 

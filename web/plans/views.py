@@ -38,7 +38,8 @@ def _respond(request, case, name: str, *, ok: bool, status: int = 200, **kwargs)
     """htmx: the re-rendered section (200 so htmx swaps it, also with errors). Otherwise: back to the
     case page on success, or the section alone on a small page with the errors (400)."""
     today = clock.request_day(request)
-    sec = case_sections.section(name, case=case, user=request.user, today=today, **kwargs)
+    saved = ok and bool(request.htmx)
+    sec = case_sections.section(name, case=case, user=request.user, today=today, saved=saved, **kwargs)
     html = render_to_string(sec.template, sec.context, request=request)
     if request.htmx:
         return HttpResponse(html)

@@ -243,6 +243,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "is_total": team is board.total,
             }
         )
+    # The team table turned around — one column per team, one row per figure — so it fits 1,280 px
+    # (issue 13: twelve figure columns were 1,658 px wide in a 1,162 px box).
+    figure_rows = [
+        {"label": label, "cells": [row["cells"][index] for row in rows]}
+        for index, (_key, label) in enumerate(DASHBOARD_FIGURES)
+    ]
     fms = [
         {
             "fm": fm,
@@ -260,6 +266,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "headers": DASHBOARD_FIGURES,
             "rows": rows,
+            "figure_rows": figure_rows,
             "fms": fms,
             "unavailable": [label for key, label in DASHBOARD_FIGURES if not board.available.get(key, True)],
         },

@@ -257,7 +257,7 @@ def access_check_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.client_access_check_record(client=client, acting_user=request.user, **form.cleaned_data)
-            messages.success(request, _("Die Zugangsprüfung ist dokumentiert (ACC-4)."))
+            messages.success(request, _("Die Zugangsprüfung ist dokumentiert."))
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
