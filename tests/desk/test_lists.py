@@ -95,3 +95,40 @@ def test_work3_caseload_query_count_pinned(client, fm, tl, caseload, django_asse
     client.force_login(tl)
     with django_assert_max_num_queries(13):
         client.get("/faelle/")
+
+
+# --- reminders -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reminders(fm, caseload):
+    from reminders.choices import ReminderKind
+    from reminders.models import Reminder
+
+    rows = []
+    for i, case in enumerate(caseload[:60]):
+        rows.append(
+            Reminder(
+                recipient=fm,
+                case=case,
+                client=case.client,
+                kind=ReminderKind.REVIEW_DUE if i % 2 else ReminderKind.CLEARING_DUE,
+                due_on=TODAY + datetime.timedelta(days=i - 10),
+                created_on=TODAY - datetime.timedelta(days=5),
+            )
+        )
+    return Reminder.objects.bulk_create(rows)
+
+
+def test_work3_reminders_filter_sort_paginate(client, fm, reminders, django_assert_max_num_queries):
+    client.force_login(fm)
+    with django_assert_max_num_queries(10):
+        html = body(client.get("/erinnerungen/"))
+    assert "30 Erinnerungen" in html
+    html = body(client.get("/erinnerungen/", {"due": "overdue"}))
+    assert "10 Erinnerungen" in html
+    html = body(client.get("/erinnerungen/", {"due": "today", "kind": "clearing_due"}))
+    assert "1 Erinnerung" in html
+    html = body(client.get("/erinnerungen/", {"sort": "-due"}))
+    assert html.index("09.12.2026") < html.index("10.11.2026")
+    assert client.get("/erinnerungen/", {"kind": "nonsense"}).status_code == 400

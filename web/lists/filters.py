@@ -91,3 +91,38 @@ class CaseListFilter(django_filters.FilterSet):
 
     def filter_team(self, queryset, name, value):
         return queryset.filter(fallmanager__team_id=value) if str(value).isdigit() else queryset
+
+
+REMINDER_DUE_CHOICES = (
+    ("overdue", _("überschritten")),
+    ("today", _("heute fällig")),
+    ("next_14", _("in den nächsten 14 Tagen")),
+)
+
+
+class ReminderListFilter(django_filters.FilterSet):
+    """The user's own reminders (`reviews.selectors.reminders_for`): kind, due, sorting."""
+
+    kind = django_filters.ChoiceFilter(label=_("Art"), field_name="kind")
+    due = django_filters.ChoiceFilter(label=_("Fällig"), choices=REMINDER_DUE_CHOICES, method="filter_due")
+    sort = django_filters.OrderingFilter(
+        label=_("Sortierung"),
+        fields=(("due_on", "due"), ("kind", "kind"), ("created_on", "created")),
+        field_labels={"due_on": _("fällig am"), "kind": _("Art"), "created_on": _("erstellt am")},
+    )
+
+    def __init__(self, *args, kind_choices=(), today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.filters["kind"].extra["choices"] = kind_choices
+
+    def filter_due(self, queryset, name, value):
+        if value == "overdue":
+            return queryset.filter(due_on__lt=self.today)
+        if value == "today":
+            return queryset.filter(due_on=self.today)
+        if value == "next_14":
+            return queryset.filter(
+                due_on__gte=self.today, due_on__lte=self.today + datetime.timedelta(days=14)
+            )
+        return queryset

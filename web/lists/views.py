@@ -21,8 +21,8 @@ from org.choices import Role
 from org.models import Staff, Team
 from web import pages
 from web.lists.filters import CaseListFilter
+from web.lists.paging import PAGE_SIZE, page_number, query_without
 
-PAGE_SIZE = 25
 LIST_ROLES = (Role.FALLMANAGER, Role.TEAMLEITUNG, Role.BEREICHSLEITUNG, Role.PAP)
 TITLES = {
     Role.FALLMANAGER: _("Meine Fälle"),
@@ -39,20 +39,6 @@ COLUMNS = (
     ("admitted", _("Übernommen am")),
     ("fm", _("Fallmanager*in")),
 )
-
-
-def page_number(raw) -> int:
-    try:
-        return max(1, int(raw))
-    except (TypeError, ValueError):
-        return 1
-
-
-def query_without(request, *names) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 def _choices(user):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,8 @@ from org.choices import Role
 from reminders.choices import ReminderKind
 from reminders.services import reminder_mark_done
 from reviews import selectors, services
+from web.lists.filters import ReminderListFilter
+from web.lists.paging import PAGE_SIZE, page_number, query_without
 from web.reviews.forms import AccessCheckForm, DocumentForm, TeamleitungForm
 
 
@@ -191,17 +194,30 @@ def review_teamleitung_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reminders(request: HttpRequest) -> HttpResponse:
-    """Everyone's own reminders (REV-6); pAps document due access checks right here (ACC-4)."""
-    rows = list(selectors.reminders_for(user=request.user)[:500])
+    """Everyone's own reminders (REV-6); pAps document due access checks right here (ACC-4).
+    WORK-3: paginated, filterable by kind and due, sortable; the state in the URL."""
+    today = clock.request_day(request)
+    base = selectors.reminders_for(user=request.user)
+    kinds = [(k.value, k.label) for k in ReminderKind]
+    filterset = ReminderListFilter(request.GET or None, queryset=base, kind_choices=kinds, today=today)
+    valid = not filterset.is_bound or filterset.is_valid()
+    qs = filterset.qs if filterset.is_bound and valid else base
+    if filterset.is_bound and valid and filterset.form.cleaned_data.get("sort"):
+        qs = qs.order_by(*qs.query.order_by, "pk")
+    page = Paginator(qs, PAGE_SIZE * 2).get_page(page_number(request.GET.get("page")))
     return render(
         request,
         "reviews/reminders.html",
         {
-            "reminders": rows,
-            "today": clock.request_day(request),
+            "reminders": list(page.object_list),
+            "page": page,
+            "form": filterset.form,
+            "base_query": query_without(request, "page"),
+            "today": today,
             "access_kind": ReminderKind.ACCESS_CHECK_DUE.value,
-            "access_form": AccessCheckForm(initial={"on": clock.request_day(request)}),
+            "access_form": AccessCheckForm(initial={"on": today}),
         },
+        status=200 if valid else 400,
     )
 
 
