@@ -1,5 +1,7 @@
-"""Demo data of the working day (issue 13 part B): site letterheads, the clients' contact data, households
-with several members (some of them in FM), a few Verlaufsvermerke (one corrected) and small PDF documents.
+"""Demo data of the working day (issue 13 part B): site letterheads, the clients' contact data and their roles
+in the household (the builder makes about a fifth of the households with two or three members, each with
+their own FM history — so the household section shows members in FM with their team and members who are
+not), a few Verlaufsvermerke (some corrected) and small PDF documents.
 
 Called once from `DemoBuilder.run_hooks` (`desk_demo(builder)`); the notes and documents go through the
 services (their rules hold), the contact data of the many clients are one bulk update."""
@@ -11,7 +13,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.choices import CaseState, HouseholdRole
-from cases.models import Case, Client, Household
+from cases.models import Case, Client
 from org.choices import Role
 from org.models import Site, Staff
 from records import services as records
@@ -82,38 +84,6 @@ def _contact_data(rng, fake) -> int:
     return len(clients)
 
 
-def _children(builder, rng, fake) -> int:
-    """Children in some households of active cases: the household section then shows several members."""
-    today = builder.today
-    households = list(
-        Household.objects.filter(members__cases__state=CaseState.ACTIVE).distinct().order_by("pk")[:40]
-    )
-    children = []
-    serial = Client.objects.count()
-    for household in households:
-        parent = household.members.order_by("birth_date").first()
-        for _ in range(rng.choice([1, 1, 2])):
-            serial += 1
-            age_days = rng.randint(2 * 365, 17 * 365)
-            children.append(
-                Client(
-                    customer_number=f"955K{200000 + serial:06d}",
-                    first_name=rng.choice([fake.first_name_female, fake.first_name_male])(),
-                    last_name=parent.last_name,
-                    birth_date=today - datetime.timedelta(days=age_days),
-                    household=household,
-                    site=parent.site,
-                    street=parent.street,
-                    postcode=parent.postcode,
-                    city=parent.city,
-                    household_role=HouseholdRole.CHILD,
-                    created_by=builder.admin,
-                )
-            )
-    Client.objects.bulk_create(children, batch_size=500)
-    return len(children)
-
-
 def _notes_and_documents(builder, rng) -> tuple[int, int]:
     today = builder.today
     cases = list(
@@ -165,9 +135,8 @@ def desk_demo(builder) -> str:
     _etzold()
     _site_letterheads(rng)
     contacts = _contact_data(rng, fake)
-    children = _children(builder, rng, fake)
     notes, documents = _notes_and_documents(builder, rng)
     return (
-        f"Kontaktdaten für {contacts} Kund*innen, {children} Kinder in Bedarfsgemeinschaften, "
+        f"Kontaktdaten und Rollen in der Bedarfsgemeinschaft für {contacts} Kund*innen, "
         f"{notes} Vermerke, {documents} Dokumente"
     )

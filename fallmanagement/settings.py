@@ -285,6 +285,8 @@ SPECTACULAR_SETTINGS = {
         "GoalKindEnum": "plans.choices.GoalKind",
         "GoalStatusEnum": "plans.choices.GoalStatus",
         "ServiceStatusEnum": "plans.choices.ServiceStatus",
+        "DocumentKindEnum": "records.choices.DocumentKind",
+        "HouseholdRoleEnum": "cases.choices.HouseholdRole",
     },
 }
 
