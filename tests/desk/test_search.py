@@ -148,6 +148,8 @@ def test_work2_pap_client_search_page_uses_the_same_search_and_logs(client, pap,
     client.force_login(pap)
     html = client.get("/kunden/", {"q": "Etsold"}).content.decode()
     assert "Etzold, Maria" in html
-    assert AccessLog.objects.filter(action="client.search", user=pap, client_id=etzold_case.client_id).exists()
+    assert AccessLog.objects.filter(
+        action="client.search", user=pap, client_id=etzold_case.client_id
+    ).exists()
     html = client.get("/kunden/", {"q": "%"}).content.decode()
     assert "Bitte suchen Sie nach einem Namen" in html

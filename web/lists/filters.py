@@ -126,3 +126,28 @@ class ReminderListFilter(django_filters.FilterSet):
                 due_on__gte=self.today, due_on__lte=self.today + datetime.timedelta(days=14)
             )
         return queryset
+
+
+class AccessLogListFilter(django_filters.FilterSet):
+    """The access log for the data-protection officer (DP-2): by client or staff member (at least one —
+    both are index-backed), narrowed by action, capacity and period, newest or oldest first."""
+
+    client = django_filters.NumberFilter(
+        label=_("Kund*in-ID"), field_name="client_id", min_value=1, max_value=2**62
+    )
+    user = django_filters.NumberFilter(
+        label=_("Mitarbeiter*in-ID"), field_name="user_id", min_value=1, max_value=2**62
+    )
+    action = django_filters.CharFilter(
+        label=_("Aktion beginnt mit"), field_name="action", lookup_expr="startswith", max_length=50
+    )
+    capacity = django_filters.ChoiceFilter(label=_("Eigenschaft"), field_name="capacity")
+    since = django_filters.DateFilter(label=_("von"), field_name="at__date", lookup_expr="gte")
+    until = django_filters.DateFilter(label=_("bis"), field_name="at__date", lookup_expr="lte")
+    sort = django_filters.OrderingFilter(
+        label=_("Sortierung"), fields=(("at", "at"),), field_labels={"at": _("Zeitpunkt")}
+    )
+
+    def __init__(self, *args, capacity_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["capacity"].extra["choices"] = capacity_choices
