@@ -197,7 +197,11 @@ def _search(user, query: SearchQuery, today: datetime.date, limit: int):
         ids = list(Case.objects.filter(scope).values_list("client_id", flat=True)[: SMALL_SCOPE + 1])
         if len(ids) <= SMALL_SCOPE:
             base = Client.objects.filter(pk__in=set(ids), anonymised_on__isnull=True)
-    base = base.select_related("household").annotate(
+    # No join for the household number: with many matches PostgreSQL would hash-join the whole household
+    # table; the subquery runs for the rows shown only (above the sort and the limit).
+    number = Household.objects.filter(pk=OuterRef("household_id")).values("number")[:1]
+    base = base.annotate(
+        household_number=Subquery(number),
         case_id=Subquery(newest.values("pk")[:1]),
         case_state=Subquery(newest.values("state")[:1]),
         case_fm_id=Subquery(newest.values("fallmanager_id")[:1]),
