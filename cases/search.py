@@ -3,7 +3,7 @@ number (exact) and birth date — always inside the viewer's scope (`cases.selec
 DP-1): outside it the search finds nothing.
 
 Names are matched in the database against `Client.search_name` (" nachname vorname", normalised by
-`fm_search_normalise`: lower case, accents and umlauts folded, ß → ss; migration 0006) with the trigram GIN
+`fm_search_normalise`: lower case, accents and umlauts folded, ß → ss, ae/oe/ue → a/o/u; migration 0006) with the trigram GIN
 index: a query word matches a word of the name that starts with it (`LIKE '% word%'`) or that is similar
 to it (`word <% search_name`, word similarity ≥ `WORD_SIMILARITY`). All query words must match.
 

@@ -23,6 +23,8 @@ def test_work2_search_tolerates_typo(fm, etzold_case, mueller_case):
 def test_work2_search_folds_umlauts(fm, etzold_case, mueller_case):
     assert names(fm, "Muller") == ["Jürgen Müller"]
     assert names(fm, "müller") == ["Jürgen Müller"]
+    assert names(fm, "Mueller") == ["Jürgen Müller"]
+    assert names(fm, "Juergen") == ["Jürgen Müller"]
     assert names(fm, "Jurgen Mul") == ["Jürgen Müller"]
 
 

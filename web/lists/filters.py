@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import DateField, Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,9 @@ DUE_CHOICES = (
 
 class CaseListFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name oder Kundennummer"), method="filter_q", max_length=100)
-    state = django_filters.MultipleChoiceFilter(label=_("Status"), choices=CaseState.choices)
+    state = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=CaseState.choices, widget=forms.CheckboxSelectMultiple
+    )
     due = django_filters.ChoiceFilter(label=_("Fällig"), choices=DUE_CHOICES, method="filter_due")
     fallmanager = django_filters.ChoiceFilter(label=_("Fallmanager*in"), method="filter_fm")
     team = django_filters.ChoiceFilter(label=_("Team"), method="filter_team")
