@@ -62,7 +62,7 @@ def _site_letterheads(rng) -> None:
 
 def _contact_data(rng, fake) -> int:
     clients = list(Client.objects.order_by("household_id", "birth_date", "pk"))
-    seen: set[int] = set()
+    seen: dict[int, int] = {}
     for client in clients:
         postcode, city = rng.choice(TOWNS)
         client.street = f"{rng.choice(STREETS)} {rng.randint(1, 180)}"
@@ -75,9 +75,13 @@ def _contact_data(rng, fake) -> int:
             client.email = f"{local}@example.org"
         client.preferred_language = rng.choice(LANGUAGES)
         client.interpreter_needed = client.preferred_language != "Deutsch" and rng.random() < 0.5
-        first_in_household = client.household_id not in seen
-        seen.add(client.household_id)
-        client.household_role = HouseholdRole.APPLICANT if first_in_household else HouseholdRole.PARTNER
+        position = seen.get(client.household_id, 0)
+        seen[client.household_id] = position + 1
+        client.household_role = (
+            (HouseholdRole.APPLICANT, HouseholdRole.PARTNER)[position]
+            if position < 2
+            else (HouseholdRole.OTHER)
+        )
     fields = ["street", "postcode", "city", "phone", "email", "preferred_language", "interpreter_needed",
               "household_role"]  # fmt: skip
     Client.objects.bulk_update(clients, fields, batch_size=1000)

@@ -90,4 +90,4 @@ def test_journey_search_typo_note_and_document(
 
     page.goto(f"{live_server.url}/faelle/?sort=-name")
     expect(page.get_by_role("link", name="Etzold, Maria")).to_be_visible()
-    axe_check(page, "Meine Fälle (sortiert)")
+    axe_check(page, "Mein Fallbestand (sortiert)")

@@ -1,6 +1,6 @@
 """The working lists (WORK-3): paginated, sortable, filterable, with the whole state in the URL.
 
-`caseload` — "Meine Fälle" (FM: own and substituted cases), "Meine Zuweisungen" (pAp), the team's cases
+`caseload` — "Mein Fallbestand" (FM: own and substituted cases), "Meine Zuweisungen" (pAp), the team's cases
 (TL, with the FMs' caseload above), the area's cases (BL). The rows are plain values (one query for the
 page, one for the count), the choices of the FM and team filters come from inside the scope."""
 
@@ -25,7 +25,7 @@ from web.lists.paging import PAGE_SIZE, page_number, query_without
 
 LIST_ROLES = (Role.FALLMANAGER, Role.TEAMLEITUNG, Role.BEREICHSLEITUNG, Role.PAP)
 TITLES = {
-    Role.FALLMANAGER: _("Meine Fälle"),
+    Role.FALLMANAGER: _("Mein Fallbestand"),
     Role.PAP: _("Meine Zuweisungen"),
     Role.TEAMLEITUNG: _("Team"),
     Role.BEREICHSLEITUNG: _("Fälle des Bereichs"),
