@@ -58,6 +58,7 @@ def test_journey_search_typo_note_and_document(
     search.get_by_label("Kund*in suchen").fill("Etsold")
     search.get_by_role("button", name="Suchen").click()
     page.wait_for_url("**/suche/?q=Etsold")
+    expect(page.get_by_role("search")).to_have_count(1)  # the header form is not repeated here
     expect(page.get_by_role("link", name="Etzold, Maria")).to_be_visible()
     axe_check(page, "Suche (Tippfehler)")
     shoot(page, "search")

@@ -83,7 +83,7 @@ def client_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/client_search.html",
-        {"form": form, "results": results, "limit": SEARCH_LIMIT},
+        {"form": form, "results": results, "limit": SEARCH_LIMIT, "page_has_search": True},
     )
 
 
