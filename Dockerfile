@@ -6,6 +6,6 @@ WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir .
-RUN useradd --create-home app && chown -R app /app
+RUN useradd --create-home app && mkdir -p /data/private_media && chown -R app /app /data/private_media
 USER app
 EXPOSE 8000

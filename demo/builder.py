@@ -32,6 +32,7 @@ from catalog import clock
 from catalog.models import ACCESS_KEY_GROUPS, Need
 from demo import rules as demo_rules
 from demo import worklist as demo_worklist
+from demo.desk import desk_demo
 from demo.story import demo_logins, story_build
 from fallmanagement.errors import DomainError
 from jobs.daily import daily_jobs_run
@@ -777,6 +778,7 @@ class DemoBuilder:
 
     def run_hooks(self, plans: list[ClientPlan]) -> None:
         self._step("Vereinbarungen, Ziele und Kontakte", lambda: self._plans_content(plans))
+        self._step("Kontaktdaten, Haushalte, Vermerke und Dokumente", lambda: desk_demo(self))  # issue 13 B
 
         def daily_jobs() -> str:
             result = daily_jobs_run(on=self.today, send_digests=False)

@@ -320,6 +320,7 @@ SPECTACULAR_SETTINGS = {
         "GoalStatusEnum": "plans.choices.GoalStatus",
         "ServiceStatusEnum": "plans.choices.ServiceStatus",
         "DocumentKindEnum": "records.choices.DocumentKind",
+        "HouseholdRoleEnum": "cases.choices.HouseholdRole",
     },
 }
 

@@ -145,7 +145,14 @@ class ClientListCreate(_Audited, GenericAPIView):
         else:  # WORK-2: the same search as the page header, in the caller's scope
             query = parse_search(text)
             with search_transaction():
-                page = self.paginate_queryset(search_queryset(self.get_queryset(), query))
+                # The household by prefetch, not by join: see cases.search (many matches, one page shown).
+                qs = (
+                    self.get_queryset()
+                    .select_related(None)
+                    .select_related("site")
+                    .prefetch_related("household")
+                )
+                page = self.paginate_queryset(search_queryset(qs, query))
         self.audit_objects(request, page)
         return self.get_paginated_response(s.ClientSerializer(page, many=True).data)
 

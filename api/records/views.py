@@ -53,12 +53,12 @@ class NoteSerializer(serializers.ModelSerializer):
         return note.author.get_full_name() or note.author.username
 
 
-class NoteInSerializer(serializers.Serializer):
+class CaseNoteCreateSerializer(serializers.Serializer):
     date = StrictDateField()
     text = serializers.CharField(max_length=services.NOTE_MAX)
 
 
-class CorrectionInSerializer(serializers.Serializer):
+class NoteCorrectionCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=services.NOTE_MAX)
 
 
@@ -107,10 +107,10 @@ class CaseNotes(_Base):
         )
         return self.get_paginated_response(NoteSerializer(page, many=True).data)
 
-    @extend_schema(parameters=[ID_PARAM], request=NoteInSerializer, responses={201: NoteSerializer})
+    @extend_schema(parameters=[ID_PARAM], request=CaseNoteCreateSerializer, responses={201: NoteSerializer})
     def post(self, request, pk):
         case = _case(request, pk)
-        data = validated(NoteInSerializer, request.data)
+        data = validated(CaseNoteCreateSerializer, request.data)
         note = services.note_create(
             case=case,
             acting_user=request.user,
@@ -128,12 +128,14 @@ class NoteCorrections(_Base):
     serializer_class = NoteSerializer
     parser_classes = [JSONParser]
 
-    @extend_schema(parameters=[ID_PARAM], request=CorrectionInSerializer, responses={201: NoteSerializer})
+    @extend_schema(
+        parameters=[ID_PARAM], request=NoteCorrectionCreateSerializer, responses={201: NoteSerializer}
+    )
     def post(self, request, pk):
         note = selectors.note_get(request.user, parse_id(pk), today=clock.request_day(request))
         if note is None:
             raise _not_found()
-        data = validated(CorrectionInSerializer, request.data)
+        data = validated(NoteCorrectionCreateSerializer, request.data)
         correction = services.note_correct(
             note=note, acting_user=request.user, text=data["text"], today=clock.request_day(request)
         )

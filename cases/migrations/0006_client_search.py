@@ -1,5 +1,6 @@
 """Client search (WORK-2): the `pg_trgm` and `unaccent` extensions, an immutable normaliser
-(`fm_search_normalise`: lower case, umlauts and accents folded, ß → ss, hyphens → spaces), the stored
+(`fm_search_normalise`: lower case, umlauts and accents folded, ß → ss, ae/oe/ue → a/o/u so that
+"Mueller" and "Müller" are the same, hyphens and apostrophes → spaces), the stored
 generated column `search_name` (" nachname vorname", leading space so that word prefixes are a LIKE
 pattern) with a trigram GIN index, and an index on the birth date."""
 
@@ -9,7 +10,9 @@ from django.db import migrations, models
 NORMALISER = r"""
 CREATE OR REPLACE FUNCTION public.fm_search_normalise(value text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, translate(value, '-''’', '   '))) $$;
+$$ SELECT replace(replace(replace(
+       lower(public.unaccent('public.unaccent'::regdictionary, translate(value, '-''’', '   '))),
+       'ae', 'a'), 'oe', 'o'), 'ue', 'u') $$;
 
 CREATE OR REPLACE FUNCTION public.fm_search_name(last_name text, first_name text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS

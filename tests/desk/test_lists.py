@@ -4,8 +4,10 @@ scoped (DP-1), query count pinned."""
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from cases.choices import CaseState
+from tests.conftest import TODAY
 from tests.desk.conftest import case_for
 from tests.factories import StaffFactory
 
@@ -93,3 +95,66 @@ def test_work3_caseload_query_count_pinned(client, fm, tl, caseload, django_asse
     client.force_login(tl)
     with django_assert_max_num_queries(13):
         client.get("/faelle/")
+
+
+# --- reminders -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reminders(fm, caseload):
+    from reminders.choices import ReminderKind
+    from reminders.models import Reminder
+
+    rows = []
+    for i, case in enumerate(caseload[:60]):
+        rows.append(
+            Reminder(
+                recipient=fm,
+                case=case,
+                client=case.client,
+                kind=ReminderKind.REVIEW_DUE if i % 2 else ReminderKind.CLEARING_DUE,
+                due_on=TODAY + datetime.timedelta(days=i - 10),
+                created_on=TODAY - datetime.timedelta(days=5),
+            )
+        )
+    return Reminder.objects.bulk_create(rows)
+
+
+def test_work3_reminders_filter_sort_paginate(client, fm, reminders, django_assert_max_num_queries):
+    client.force_login(fm)
+    with django_assert_max_num_queries(10):
+        html = body(client.get("/erinnerungen/"))
+    assert "30 Erinnerungen" in html
+    html = body(client.get("/erinnerungen/", {"due": "overdue"}))
+    assert "10 Erinnerungen" in html
+    html = body(client.get("/erinnerungen/", {"due": "today", "kind": "clearing_due"}))
+    assert "1 Erinnerung" in html
+    html = body(client.get("/erinnerungen/", {"sort": "-due"}))
+    assert html.index("09.12.2026") < html.index("10.11.2026")
+    assert client.get("/erinnerungen/", {"kind": "nonsense"}).status_code == 400
+
+
+# --- access log ------------------------------------------------------------------------------------------
+
+
+def test_work3_access_log_filter_sort_paginate(
+    client, datenschutz, fm, etzold_case, django_assert_max_num_queries
+):
+    from audit.services import record
+
+    for _ in range(60):
+        record(user=fm, action="case.view", obj=etzold_case)
+    record(user=fm, action="document.download", obj=etzold_case)
+    client.force_login(datenschutz)
+    url = reverse("audit:access-log")
+    html = body(client.get(url))
+    assert "Bitte eine Kund*in-ID" in html and "<table>" not in html
+    with django_assert_max_num_queries(8):
+        html = body(client.get(url, {"client": etzold_case.client_id}))
+    assert "61 Einträge" in html and "Seite 1 von 2" in html
+    html = body(client.get(url, {"client": etzold_case.client_id, "action": "document"}))
+    assert "1 Eintrag" in html
+    html = body(client.get(url, {"user": fm.pk, "sort": "at", "page": 2}))
+    assert "Seite 2 von 2" in html and "document.download" in html
+    assert client.get(url, {"client": "abc"}).status_code == 400
+    assert client.get(url, {"user": fm.pk, "since": "31.02.2026"}).status_code == 400

@@ -23,6 +23,8 @@ def test_work2_search_tolerates_typo(fm, etzold_case, mueller_case):
 def test_work2_search_folds_umlauts(fm, etzold_case, mueller_case):
     assert names(fm, "Muller") == ["Jürgen Müller"]
     assert names(fm, "müller") == ["Jürgen Müller"]
+    assert names(fm, "Mueller") == ["Jürgen Müller"]
+    assert names(fm, "Juergen") == ["Jürgen Müller"]
     assert names(fm, "Jurgen Mul") == ["Jürgen Müller"]
 
 
@@ -142,3 +144,14 @@ def test_work2_api_search_bad_input_is_400_with_error_body(api_as, fm, text):
     assert response.status_code == 400
     body = response.json()["error"]
     assert body["code"] == "invalid" and body["message"]
+
+
+def test_work2_pap_client_search_page_uses_the_same_search_and_logs(client, pap, etzold_case):
+    client.force_login(pap)
+    html = client.get("/kunden/", {"q": "Etsold"}).content.decode()
+    assert "Etzold, Maria" in html
+    assert AccessLog.objects.filter(
+        action="client.search", user=pap, client_id=etzold_case.client_id
+    ).exists()
+    html = client.get("/kunden/", {"q": "%"}).content.decode()
+    assert "Bitte suchen Sie nach einem Namen" in html

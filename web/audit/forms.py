@@ -2,11 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-class AccessLogFilterForm(forms.Form):
-    client = forms.IntegerField(label=_("Kund*in-ID"), required=False, min_value=1, max_value=2**62)
-    user = forms.IntegerField(label=_("Mitarbeiter*in-ID"), required=False, min_value=1, max_value=2**62)
-
-
 class OTPTokenForm(forms.Form):
     token = forms.CharField(
         label=_("Einmalcode aus Ihrer Authenticator-App"),

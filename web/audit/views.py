@@ -18,7 +18,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import signin
-from audit.models import PurgeRun
+from audit.models import Capacity, PurgeRun
 from audit.selectors import access_log_list
 from catalog import clock
 from fallmanagement.errors import DomainError
@@ -30,7 +30,9 @@ from jobs.retention import (
     purge_prepare,
 )
 from org.choices import Role
-from web.audit.forms import AccessLogFilterForm, EnrolmentCodeForm, OTPTokenForm
+from web.audit.forms import EnrolmentCodeForm, OTPTokenForm
+from web.lists.filters import AccessLogListFilter
+from web.lists.paging import page_number, query_without
 
 
 def _require_datenschutz(request) -> None:
@@ -40,15 +42,24 @@ def _require_datenschutz(request) -> None:
 
 @login_required
 def access_log(request):
+    """WORK-3: filterable (client, staff member, action, capacity, period), sortable, paginated; the
+    state in the URL. A client or a staff member is required (the log is read by one of its indexes)."""
     _require_datenschutz(request)
-    form = AccessLogFilterForm(request.GET or None)
-    entries = None
-    if form.is_valid() and (form.cleaned_data["client"] or form.cleaned_data["user"]):
-        qs = access_log_list(
-            viewer=request.user, client_id=form.cleaned_data["client"], user_id=form.cleaned_data["user"]
-        )
-        entries = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/access_log.html", {"form": form, "entries": entries})
+    filterset = AccessLogListFilter(
+        request.GET or None,
+        queryset=access_log_list(viewer=request.user),
+        capacity_choices=Capacity.choices,
+    )
+    entries, status = None, 200
+    if filterset.is_bound:
+        if not filterset.is_valid():
+            status = 400
+        elif filterset.form.cleaned_data.get("client") or filterset.form.cleaned_data.get("user"):
+            qs = filterset.qs
+            qs = qs.order_by(*qs.query.order_by, "-pk") if filterset.form.cleaned_data.get("sort") else qs
+            entries = Paginator(qs, 50).get_page(page_number(request.GET.get("page")))
+    context = {"form": filterset.form, "entries": entries, "base_query": query_without(request, "page")}
+    return render(request, "audit/access_log.html", context, status=status)
 
 
 @login_required

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,6 +21,7 @@ from audit.models import Capacity
 from cases import access
 from cases.choices import OPEN_STATES, CaseState
 from cases.models import Case
+from cases.search import parse_search, search_queryset, search_transaction
 from cases.selectors import cases_visible_to, client_get, clients_visible_to
 from cases.services import access_check, case_refer, referral_precheck
 from cases.services import client_create as client_create_service
@@ -59,25 +60,23 @@ def client_search(request: HttpRequest) -> HttpResponse:
     form = ClientSearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"].strip():
-        term = form.cleaned_data["q"].strip()
-        open_state = Case.objects.filter(client=OuterRef("pk"), state__in=OPEN_STATES).values("state")[:1]
-        results = list(
-            clients_visible_to(request.user, today=today)
-            .filter(
-                Q(last_name__icontains=term)
-                | Q(first_name__icontains=term)
-                | Q(customer_number__icontains=term)
-            )
-            .annotate(open_state=Subquery(open_state))
-            .order_by("last_name", "first_name")[:SEARCH_LIMIT]
-        )
-        gate.shown(results, user=request.user, action="client.search", capacity=Capacity.PAP_SITE)  # DP-2
-        for client in results:
-            client.open_state_label = CaseState(client.open_state).label if client.open_state else ""
+        # WORK-2: the same search as the page header (prefix, umlauts, small typos, numbers, birth date).
+        try:
+            query = parse_search(form.cleaned_data["q"])
+        except DomainError as err:
+            form.add_error("q", err.message)
+        else:
+            open_state = Case.objects.filter(client=OuterRef("pk"), state__in=OPEN_STATES).values("state")[:1]
+            base = clients_visible_to(request.user, today=today).annotate(open_state=Subquery(open_state))
+            with search_transaction():
+                results = list(search_queryset(base, query)[:SEARCH_LIMIT])
+            for client in results:
+                client.open_state_label = CaseState(client.open_state).label if client.open_state else ""
+            gate.shown(results, user=request.user, action="client.search", capacity=Capacity.PAP_SITE)  # DP-2
     return render(
         request,
         "intake/client_search.html",
-        {"form": form, "results": results, "limit": SEARCH_LIMIT},
+        {"form": form, "results": results, "limit": SEARCH_LIMIT, "page_has_search": True},
     )
 
 

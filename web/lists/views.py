@@ -1,6 +1,6 @@
 """The working lists (WORK-3): paginated, sortable, filterable, with the whole state in the URL.
 
-`caseload` — "Meine Fälle" (FM: own and substituted cases), "Meine Zuweisungen" (pAp), the team's cases
+`caseload` — "Mein Fallbestand" (FM: own and substituted cases), "Meine Zuweisungen" (pAp), the team's cases
 (TL, with the FMs' caseload above), the area's cases (BL). The rows are plain values (one query for the
 page, one for the count), the choices of the FM and team filters come from inside the scope."""
 
@@ -24,11 +24,11 @@ from org.choices import Role
 from org.models import Staff, Team
 from web import pages
 from web.lists.filters import CaseListFilter
+from web.lists.paging import PAGE_SIZE, page_number, query_without
 
-PAGE_SIZE = 25
 LIST_ROLES = (Role.FALLMANAGER, Role.TEAMLEITUNG, Role.BEREICHSLEITUNG, Role.PAP)
 TITLES = {
-    Role.FALLMANAGER: _("Meine Fälle"),
+    Role.FALLMANAGER: _("Mein Fallbestand"),
     Role.PAP: _("Meine Zuweisungen"),
     Role.TEAMLEITUNG: _("Team"),
     Role.BEREICHSLEITUNG: _("Fälle des Bereichs"),
@@ -42,20 +42,6 @@ COLUMNS = (
     ("admitted", _("Übernommen am")),
     ("fm", _("Fallmanager*in")),
 )
-
-
-def page_number(raw) -> int:
-    try:
-        return max(1, int(raw))
-    except (TypeError, ValueError):
-        return 1
-
-
-def query_without(request, *names) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
 
 
 def _choices(user):

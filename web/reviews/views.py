@@ -24,6 +24,8 @@ from org.choices import Role
 from reminders.choices import ReminderKind
 from reminders.services import reminder_mark_done
 from reviews import selectors, services
+from web.lists.filters import ReminderListFilter
+from web.lists.paging import PAGE_SIZE, page_number, query_without
 from web.reviews.forms import AccessCheckForm, DocumentForm, TeamleitungForm
 
 INBOX_PAGE_SIZE = 20  # review forms per page of the FM's review inbox
@@ -210,26 +212,39 @@ def review_teamleitung_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reminders(request: HttpRequest) -> HttpResponse:
-    """Everyone's own reminders (REV-6); pAps document due access checks right here (ACC-4)."""
-    rows = list(selectors.reminders_for(user=request.user)[:500])
-    gate.shown(  # DP-2: the cases and clients the reminders name
-        [r.case or r.client for r in rows if r.case_id or r.client_id],
+    """Everyone's own reminders (REV-6); pAps document due access checks right here (ACC-4).
+    WORK-3: paginated, filterable by kind and due, sortable; the state in the URL."""
+    today = clock.request_day(request)
+    base = selectors.reminders_for(user=request.user)
+    kinds = [(k.value, k.label) for k in ReminderKind]
+    filterset = ReminderListFilter(request.GET or None, queryset=base, kind_choices=kinds, today=today)
+    valid = not filterset.is_bound or filterset.is_valid()
+    qs = filterset.qs if filterset.is_bound and valid else base
+    if filterset.is_bound and valid and filterset.form.cleaned_data.get("sort"):
+        qs = qs.order_by(*qs.query.order_by, "pk")
+    page = Paginator(qs, PAGE_SIZE * 2).get_page(page_number(request.GET.get("page")))
+    gate.shown(  # DP-2: the cases and clients the reminders of this page name
+        [r.case or r.client for r in page.object_list if r.case_id or r.client_id],
         user=request.user,
         action="reminder.list",
         capacity=access.row_capacity(request.user),
     )
-    # The same count as the start page and the digest (not the length of the first 500 rows).
+    # The same count as the start page and the digest.
     count = selectors.open_reminder_count(user=request.user)
     return render(
         request,
         "reviews/reminders.html",
         {
-            "reminders": rows,
+            "reminders": list(page.object_list),
+            "page": page,
+            "form": filterset.form,
+            "base_query": query_without(request, "page"),
+            "today": today,
             "reminder_count": count,
-            "today": clock.request_day(request),
             "access_kind": ReminderKind.ACCESS_CHECK_DUE.value,
-            "access_form": AccessCheckForm(initial={"on": clock.request_day(request)}),
+            "access_form": AccessCheckForm(initial={"on": today}),
         },
+        status=200 if valid else 400,
     )
 
 

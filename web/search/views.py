@@ -31,7 +31,13 @@ def search(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = clock.request_day(request)
     text = request.GET.get("q")
-    context = {"q": (text or "")[:MAX_QUERY], "hits": None, "error": None, "max_length": MAX_QUERY}
+    context = {
+        "q": (text or "")[:MAX_QUERY],
+        "hits": None,
+        "error": None,
+        "max_length": MAX_QUERY,
+        "page_has_search": True,  # the header form is not repeated here
+    }
     status = 200
     if text is not None:
         try:
