@@ -159,7 +159,7 @@ class ReferralPrecheck:
 def referral_precheck(*, client: Client, today: datetime.date) -> ReferralPrecheck:
     """ACC-5, READ-1/2 and ACC-1 for a client, read-only and before any input (three queries)."""
     open_case = client.cases.filter(state__in=OPEN_STATES).values_list("pk", flat=True).first()
-    until = readmission_blocked_until(client=client, individual_decision=False)
+    until = readmission_blocked_until(client=client)
     return ReferralPrecheck(
         open_case_id=open_case,
         blocked_until=until if until and today < until else None,
