@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reminders",
     "reviews",
     "plans",
+    "duties",
     "reporting",
     "audit",
     "jobs",

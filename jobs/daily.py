@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases import access
 from cases import reminders as case_reminders
 from catalog.validators import require_date
+from duties import reminders as duty_reminders
 from plans import reminders as plan_reminders
 from reminders import engine
 from reviews import reminders as review_reminders
@@ -29,12 +30,14 @@ def sources() -> engine.Sources:
             *review_reminders.case_reminders(),  # REV-6 review due/overdue, REV-4 maximum duration
             *case_reminders.case_reminders(),  # CLR-2 clearing due/overdue
             *plan_reminders.case_reminders(),  # PLAN-3 agreement review
+            *duty_reminders.case_reminders(),  # MIT-2 appointment outcome missing
         ),
         client_reminders=case_reminders.client_reminders(),  # ACC-4 periodic access check
         changed_cases=(
             *case_reminders.CHANGED_CASES_SQL,
             *review_reminders.CHANGED_CASES_SQL,
             *plan_reminders.CHANGED_CASES_SQL,
+            *duty_reminders.CHANGED_CASES_SQL,
         ),
         changed_clients=case_reminders.CHANGED_CLIENTS_SQL,
         preparations=(review_reminders.review_rows_create,),  # REV-1 review rows before their reminders

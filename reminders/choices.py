@@ -13,3 +13,4 @@ class ReminderKind(models.TextChoices):
     AGREEMENT_REVIEW_DUE = "agreement_review_due", _("Überprüfung der Vereinbarung fällig")  # PLAN-3 (plans)
     ACCESS_CHECK_DUE = "access_check_due", _("Regelmäßige Zugangsprüfung fällig")  # ACC-4 (cases)
     MAX_DURATION_REACHED = "max_duration_reached", _("Höchstdauer von 36 Monaten erreicht")  # REV-4 (reviews)
+    APPOINTMENT_OUTCOME_DUE = "appointment_outcome_due", _("Ergebnis eines Termins fehlt")  # MIT-2 (duties)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from api.duties import views as api
+
+app_name = "duties_api"
+
+# Ids are matched as strings and parsed in the selectors (a bad id → the JSON 404 body).
+urlpatterns = [
+    path("cases/<str:case_id>/appointments/", api.AppointmentListCreate.as_view(), name="appointments"),
+    path("appointments/<str:pk>/outcome/", api.AppointmentOutcome.as_view(), name="appointment-outcome"),
+    path("cases/<str:case_id>/notices/", api.NoticeListCreate.as_view(), name="notices"),
+    path("notices/<str:pk>/answer/", api.NoticeAnswer.as_view(), name="notice-answer"),
+]

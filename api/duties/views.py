@@ -1,0 +1,195 @@
+"""JSON API of the duties app (API.md "Working day, …, appointments, cooperation duties"). Thin: the
+serializers check the shape, `duties.services` enforces the rules, `duties.selectors` scopes the reads
+(out of scope → 404) and every read of a case's appointments or notices writes the access log (DP-2)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.common import Pagination
+from audit.decorators import AuditedRetrieveMixin
+from catalog import clock
+from catalog.validators import MAX_TEXT
+from duties import selectors, services
+from duties.choices import AppointmentKind, NoticeKind, Outcome
+from fallmanagement.errors import InvalidInput
+
+
+def _dict_body(request) -> dict:
+    if not isinstance(request.data, dict):
+        raise InvalidInput(_("Erwartet wird ein JSON-Objekt."))
+    return request.data
+
+
+def _validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _fmt(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# --- input (shape only) --------------------------------------------------------------------------------
+
+
+class AppointmentIn(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=AppointmentKind.choices)
+    is_summons = serializers.BooleanField(required=False, default=False)
+    invited_on = serializers.DateField(required=False, allow_null=True)
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    purpose = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+
+
+class OutcomeIn(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reason = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="")
+
+
+class NoticeIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=NoticeKind.choices)
+    appointment = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
+    hearing_on = serializers.DateField(required=False, allow_null=True)
+    exam_offered_on = serializers.DateField(required=False, allow_null=True)
+    exam_not_offered_reason = serializers.CharField(
+        max_length=MAX_TEXT, required=False, allow_blank=True, default=""
+    )
+    sent_on = serializers.DateField(required=False, allow_null=True)
+
+
+class AnswerIn(serializers.Serializer):
+    answered_on = serializers.DateField(required=False, allow_null=True)
+    reduction_found = serializers.BooleanField()
+    reduction_from = serializers.DateField(required=False, allow_null=True)
+    reduction_to = serializers.DateField(required=False, allow_null=True)
+
+
+# --- output --------------------------------------------------------------------------------------------
+
+
+def appointment_out(a) -> dict:
+    return {
+        "id": a.pk,
+        "case": a.case_id,
+        "starts_at": timezone.localtime(a.starts_at).isoformat(),
+        "kind": a.kind,
+        "is_summons": a.is_summons,
+        "invited_on": _fmt(a.invited_on),
+        "place": a.place,
+        "purpose": a.purpose,
+        "note": a.note,
+        "outcome": a.outcome or None,
+        "reason": a.outcome_reason or None,
+        "outcome_recorded_on": _fmt(a.outcome_recorded_on),
+        "outcome_due_on": _fmt(a.outcome_due_on),
+        "invitation": f"/api/v1/appointments/{a.pk}/invitation/" if a.is_summons else None,
+    }
+
+
+def notice_out(n) -> dict:
+    return {
+        "id": n.pk,
+        "case": n.case_id,
+        "kind": n.kind,
+        "appointment": n.appointment_id,
+        "act_on": _fmt(n.act_on),
+        "legal_period": n.legal_period.code,
+        "legal_basis": n.legal_basis,
+        "hearing_on": _fmt(n.hearing_on),
+        "exam_offered_on": _fmt(n.exam_offered_on),
+        "exam_not_offered_reason": n.exam_not_offered_reason or None,
+        "sent_on": _fmt(n.sent_on),
+        "answered_on": _fmt(n.answered_on),
+        "reduction_found": n.reduction_found,
+        "reduction_from": _fmt(n.reduction_from),
+        "reduction_to": _fmt(n.reduction_to),
+    }
+
+
+class _DutyView(AuditedRetrieveMixin, APIView):
+    audit_context = {"via": "api"}
+
+    def paginate(self, request, items, render) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(items, request, view=self)
+        return paginator.get_paginated_response([render(item) for item in page])
+
+
+# --- views ---------------------------------------------------------------------------------------------
+
+
+@extend_schema(request=AppointmentIn, responses=OpenApiTypes.OBJECT)
+class AppointmentListCreate(_DutyView):
+    audit_action_retrieve = "case.appointments.view"
+
+    def get(self, request, case_id):
+        case = selectors.duty_case_get(request.user, case_id, today=clock.request_day())
+        self.audit_object(request, case)
+        return self.paginate(request, selectors.appointments_for(case), appointment_out)
+
+    def post(self, request, case_id):
+        case = selectors.duty_case_get(request.user, case_id, write=True, today=clock.request_day())
+        data = _validated(AppointmentIn, _dict_body(request))
+        appointment = services.appointment_create(
+            case=case, acting_user=request.user, today=clock.request_day(), **data
+        )
+        return Response(appointment_out(appointment), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=OutcomeIn, responses=OpenApiTypes.OBJECT)
+class AppointmentOutcome(_DutyView):
+    def post(self, request, pk):
+        appointment = selectors.appointment_get(request.user, pk, write=True, today=clock.request_day())
+        data = _validated(OutcomeIn, _dict_body(request))
+        appointment = services.appointment_outcome_record(
+            appointment=appointment, acting_user=request.user, today=clock.request_day(), **data
+        )
+        return Response(appointment_out(appointment))
+
+
+@extend_schema(request=NoticeIn, responses=OpenApiTypes.OBJECT)
+class NoticeListCreate(_DutyView):
+    audit_action_retrieve = "case.notices.view"
+
+    def get(self, request, case_id):
+        case = selectors.duty_case_get(request.user, case_id, today=clock.request_day())
+        self.audit_object(request, case)
+        return self.paginate(request, selectors.notices_for(case), notice_out)
+
+    def post(self, request, case_id):
+        case = selectors.duty_case_get(request.user, case_id, write=True, today=clock.request_day())
+        data = dict(_validated(NoticeIn, _dict_body(request)))
+        notice = services.notice_create(
+            case=case,
+            acting_user=request.user,
+            appointment_id=data.pop("appointment", None),
+            today=clock.request_day(),
+            **data,
+        )
+        return Response(notice_out(notice), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=AnswerIn, responses=OpenApiTypes.OBJECT)
+class NoticeAnswer(_DutyView):
+    def post(self, request, pk):
+        notice = selectors.notice_get(request.user, pk, write=True, today=clock.request_day())
+        data = _validated(AnswerIn, _dict_body(request))
+        notice = services.notice_answer_record(
+            notice=notice, acting_user=request.user, today=clock.request_day(), **data
+        )
+        return Response(notice_out(selectors.notices_for(notice.case).get(pk=notice.pk)))
+
+
+__all__ = ["HttpResponse"]

@@ -1,0 +1,133 @@
+"""Appointments (MIT-1, MIT-2) and notices to the benefits department (MIT-3, MIT-4) of a case.
+
+The app records and drafts; it never computes a benefit reduction. A notice keeps the legal period (and
+the legal basis) that the date of its act chose, so a later change of the table does not rewrite history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from duties.choices import AppointmentKind, NoticeKind, Outcome
+
+
+class Appointment(models.Model):
+    """MIT-1: an appointment of a case, planned ahead (future dates allowed). A summons
+    (Meldeaufforderung, § 59 SGB II i. V. m. § 309 SGB III) carries the date of its invitation: the legal
+    period of that date gives the letter its Rechtsfolgenbelehrung. MIT-2: once it has taken place it gets
+    an outcome; `outcome_due_on` (3 working days later) is when a missing outcome becomes a reminder."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="appointments", verbose_name=_("Fall")
+    )
+    starts_at = models.DateTimeField(_("Beginn"))
+    kind = models.CharField(_("Art"), max_length=20, choices=AppointmentKind.choices)
+    is_summons = models.BooleanField(_("Meldeaufforderung"), default=False)
+    invited_on = models.DateField(_("eingeladen am"))
+    place = models.CharField(_("Ort"), max_length=200, blank=True)
+    purpose = models.CharField(_("Anlass"), max_length=300, blank=True)
+    note = models.TextField(_("Notiz"), blank=True)
+    outcome = models.CharField(_("Ergebnis"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(_("wichtiger Grund"), blank=True)
+    outcome_recorded_on = models.DateField(_("Ergebnis erfasst am"), null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome_due_on = models.DateField(_("Ergebnis fällig am"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Termin")
+        verbose_name_plural = _("Termine")
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["case", "starts_at"], name="appointment_case_starts_idx"),
+            # The reminder window of the daily job (MIT-2) and the FM's worklist: open outcomes by due day.
+            models.Index(
+                fields=["outcome_due_on"], condition=Q(outcome=""), name="appointment_outcome_open_idx"
+            ),
+            models.Index(fields=["updated_at"], name="appointment_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome=Outcome.MISSED_WITH_REASON) | ~Q(outcome_reason=""),
+                name="appointment_reason_with_missed_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
+
+    @property
+    def audit_client_id(self) -> int | None:
+        return self.case.client_id
+
+    @property
+    def day(self):
+        return timezone.localtime(self.starts_at).date()
+
+
+class Notice(models.Model):
+    """MIT-3/MIT-5: a notice to the benefits department (Meldeversäumnis, "nicht erreichbar",
+    Pflichtverletzung) after a recorded hearing (§ 24 SGB X), and its answer: reduction found yes/no and
+    the period — never an amount."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="notices", verbose_name=_("Fall")
+    )
+    kind = models.CharField(_("Art"), max_length=20, choices=NoticeKind.choices)
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("Termin"),
+    )
+    act_on = models.DateField(_("Datum des Versäumnisses / der Pflichtverletzung"))
+    legal_period = models.ForeignKey(
+        "catalog.LegalPeriod", on_delete=models.PROTECT, related_name="+", verbose_name=_("Rechtsstand")
+    )
+    legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=120)
+    hearing_on = models.DateField(_("Anhörung am"))
+    exam_offered_on = models.DateField(
+        _("ärztliche/psychologische Untersuchung angeboten am"), null=True, blank=True
+    )
+    exam_not_offered_reason = models.TextField(
+        _("Grund, warum keine Untersuchung angeboten wurde"), blank=True
+    )
+    sent_on = models.DateField(_("gemeldet am"))
+    answered_on = models.DateField(_("Antwort am"), null=True, blank=True)
+    reduction_found = models.BooleanField(_("Minderung festgestellt"), null=True, blank=True)
+    reduction_from = models.DateField(_("Minderung ab"), null=True, blank=True)
+    reduction_to = models.DateField(_("Minderung bis"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Meldung an die Leistungsabteilung")
+        verbose_name_plural = _("Meldungen an die Leistungsabteilung")
+        ordering = ["sent_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "kind"],
+                condition=Q(appointment__isnull=False),
+                name="notice_once_per_appointment_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.sent_on:%d.%m.%Y})"
+
+    @property
+    def audit_client_id(self) -> int | None:
+        return self.case.client_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_on is None
