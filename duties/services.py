@@ -474,3 +474,23 @@ def notice_answer_record(
         today=today,
     )
     return notice
+
+
+def invitation_document(
+    *, appointment: Appointment, acting_user: Staff, today: datetime.date | None = None
+) -> bytes:
+    """MIT-1: the invitation letter of a summons as a PDF; an export of personal data, so it is logged
+    (DP-4). Only a Meldeaufforderung has one."""
+    from duties.pdf import invitation_pdf
+
+    if not appointment.is_summons:
+        raise InvalidInput(_("Nur eine Meldeaufforderung hat ein Einladungsschreiben."), code="not_a_summons")
+    content = invitation_pdf(appointment)
+    audit.record(
+        user=acting_user,
+        action="case.export",
+        obj=appointment.case,
+        context={"document": "invitation_pdf", "appointment": appointment.pk},
+        today=today,
+    )
+    return content

@@ -8,6 +8,7 @@ app_name = "duties_api"
 urlpatterns = [
     path("cases/<str:case_id>/appointments/", api.AppointmentListCreate.as_view(), name="appointments"),
     path("appointments/<str:pk>/outcome/", api.AppointmentOutcome.as_view(), name="appointment-outcome"),
+    path("appointments/<str:pk>/invitation/", api.InvitationPDF.as_view(), name="invitation"),
     path("cases/<str:case_id>/notices/", api.NoticeListCreate.as_view(), name="notices"),
     path("notices/<str:pk>/answer/", api.NoticeAnswer.as_view(), name="notice-answer"),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -192,4 +193,29 @@ class NoticeAnswer(_DutyView):
         return Response(notice_out(selectors.notices_for(notice.case).get(pk=notice.pk)))
 
 
-__all__ = ["HttpResponse"]
+class PDFRenderer(BaseRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return JSONRenderer().render(data, accepted_media_type, renderer_context)
+
+
+@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+class InvitationPDF(APIView):
+    """MIT-1: the invitation letter; the Rechtsfolgenbelehrung of the legal period of its invitation date."""
+
+    renderer_classes = [JSONRenderer, PDFRenderer]
+
+    def get(self, request, pk):
+        appointment = selectors.appointment_get(request.user, pk, today=clock.request_day())
+        content = services.invitation_document(
+            appointment=appointment, acting_user=request.user, today=clock.request_day()
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="einladung-{appointment.pk}.pdf"'
+        return response
