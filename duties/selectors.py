@@ -131,6 +131,7 @@ class SummonsStatus:
     # The count under the current law that the next missed summons would reach (for the case-page prompt).
     counted: int
     not_reachable_after: int | None
+    table: list = field(default_factory=list, repr=False, compare=False)  # the legal periods read
 
 
 def summons_status(case: Case, *, appointments: list[Appointment] | None = None) -> SummonsStatus:
@@ -152,6 +153,7 @@ def summons_status(case: Case, *, appointments: list[Appointment] | None = None)
         not_reachable_since=since,
         counted=run.counted,
         not_reachable_after=limit,
+        table=table,
     )
 
 

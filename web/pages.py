@@ -21,6 +21,7 @@ from django.template import Context
 from django.template.loader import get_template
 
 from web.cases import home_sections as cases_home
+from web.duties import case_sections as duties_case
 from web.plans import case_sections as plans_case
 from web.plans import home_sections as plans_home
 from web.reporting import home_sections as reporting_home
@@ -37,6 +38,7 @@ START_PAGE: tuple[Callable[[StartPage], list[Section]], ...] = (
 CASE_PAGE: tuple[Callable[[CasePage], list[Section]], ...] = (
     reviews_case.sections,
     plans_case.sections,
+    duties_case.sections,
 )
 
 

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from web.duties import views
+
+app_name = "duties"
+
+urlpatterns = [
+    path("faelle/<int:pk>/termine/", views.appointments, name="appointments"),
+    path("faelle/<int:pk>/termine/neu/", views.appointment_create, name="appointment-create"),
+    path("termine/<int:appointment_id>/ergebnis/", views.appointment_outcome, name="appointment-outcome"),
+    path("termine/<int:appointment_id>/einladung.pdf", views.invitation_download, name="invitation-pdf"),
+    path("termine/<int:appointment_id>/meldung/", views.notice_create, name="notice-create"),
+    path("meldungen/<int:notice_id>/antwort/", views.notice_answer, name="notice-answer"),
+]
