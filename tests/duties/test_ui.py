@@ -76,6 +76,7 @@ def test_mit2_outcome_form_only_for_held_appointments_and_refusal_shown(client, 
     held.refresh_from_db()
     assert held.outcome == "missed"
     assert "An die Leistungsabteilung melden" in r.content.decode()
+    assert "Ergebnis korrigieren" in r.content.decode()
 
 
 def test_mit3_not_reachable_badge_and_mit4_prompt_for_the_fm_only(client, vulnerable_case, fm, tl):
