@@ -67,3 +67,27 @@ def test_mit1_api_invitation_pdf_and_scope(api, case, fm, other_fm):
     api.force_authenticate(fm)
     r = api.get(f"/api/v1/appointments/{plain.pk}/invitation/")
     assert r.status_code == 400 and r.json()["error"]["code"] == "not_a_summons"
+
+
+def test_mit7_kooperationsplan_is_handed_over_in_text_form_with_the_benefit_name_of_its_date(case, fm):
+    from plans.models import Agreement
+    from plans.pdf import agreement_pdf
+
+    def text_for(day):
+        agreement = Agreement(
+            case=case,
+            title="Kooperationsplan (§ 15 SGB II)",
+            concluded_on=day,
+            review_due_on=day + datetime.timedelta(days=180),
+            client_commitments="Ich bewerbe mich.",
+            jobcenter_commitments="Wir beraten.",
+        )
+        return pdf_text(agreement_pdf(agreement=agreement, goals=[]))
+
+    old, new = text_for(D(2026, 6, 30)), text_for(D(2026, 7, 1))
+    for text in (old, new):
+        assert "in Textform" in text and "Unterschrift" not in text
+    assert "Bürgergeld" in old and "Grundsicherungsgeld" not in old
+    assert "Grundsicherungsgeld" in new and "persönlich statt" in new and "persönlich statt" not in old
+    signed = text_for(D(2023, 6, 30))  # an Eingliederungsvereinbarung keeps its signature lines
+    assert "Unterschrift Kundin / Kunde" in signed
