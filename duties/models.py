@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import CooperationInstrument
 from duties.choices import AppointmentKind, NoticeKind, Outcome
 
 
@@ -72,6 +73,49 @@ class Appointment(models.Model):
         return timezone.localtime(self.starts_at).date()
 
 
+class Obligation(models.Model):
+    """MIT-5: what the FM issues when plan steps are not carried out (or no Kooperationsplan comes about),
+    by the legal period of `issued_on`: until 2026-06-30 an Aufforderung zur Mitwirkung with a
+    Schlichtungsverfahren on request (it ends at the latest after the period's weeks); from 2026-07-01 a
+    Verpflichtung by written Verwaltungsakt that takes the Kooperationsplan (`agreement`) into account."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="obligations", verbose_name=_("Fall")
+    )
+    kind = models.CharField(_("Art"), max_length=30, choices=CooperationInstrument.choices)
+    legal_period = models.ForeignKey(
+        "catalog.LegalPeriod", on_delete=models.PROTECT, related_name="+", verbose_name=_("Rechtsstand")
+    )
+    legal_basis = models.CharField(_("Rechtsgrundlage"), max_length=120)
+    agreement = models.ForeignKey(
+        "plans.Agreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("berücksichtigter Kooperationsplan"),
+    )
+    steps = models.TextField(_("Schritte"))
+    issued_on = models.DateField(_("erlassen am"))
+    hearing_on = models.DateField(_("Anhörung am"), null=True, blank=True)
+    conciliation_requested_on = models.DateField(_("Schlichtung beantragt am"), null=True, blank=True)
+    conciliation_ended_on = models.DateField(_("Schlichtung beendet am"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Aufforderung zur Mitwirkung / Verpflichtung")
+        verbose_name_plural = _("Aufforderungen zur Mitwirkung / Verpflichtungen")
+        ordering = ["issued_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.issued_on:%d.%m.%Y})"
+
+    @property
+    def audit_client_id(self) -> int | None:
+        return self.case.client_id
+
+
 class Notice(models.Model):
     """MIT-3/MIT-5: a notice to the benefits department (Meldeversäumnis, "nicht erreichbar",
     Pflichtverletzung) after a recorded hearing (§ 24 SGB X), and its answer: reduction found yes/no and
@@ -88,6 +132,14 @@ class Notice(models.Model):
         blank=True,
         related_name="notices",
         verbose_name=_("Termin"),
+    )
+    obligation = models.ForeignKey(
+        Obligation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("Aufforderung / Verpflichtung"),
     )
     act_on = models.DateField(_("Datum des Versäumnisses / der Pflichtverletzung"))
     legal_period = models.ForeignKey(

@@ -38,3 +38,31 @@ def invitation_pdf(appointment: Appointment) -> bytes:
     from weasyprint import HTML  # imported lazily: loading WeasyPrint is slow
 
     return HTML(string=invitation_html(appointment), base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def obligation_context(obligation) -> dict:
+    case = obligation.case
+    fm = case.fallmanager
+    return {
+        "obligation": obligation,
+        "period": obligation.legal_period,
+        "agreement": obligation.agreement,
+        "case": case,
+        "client": case.client,
+        "fm": fm,
+        "fm_phone": getattr(fm, "phone", "") or "",
+        "site": case.client.site,
+        "site_address": getattr(settings, "JOBCENTER_ADDRESS", ""),
+        "jobcenter_name": settings.JOBCENTER_NAME,
+    }
+
+
+def obligation_html(obligation) -> str:
+    return render_to_string("duties/obligation_pdf.html", obligation_context(obligation))
+
+
+def obligation_pdf(obligation) -> bytes:
+    """MIT-5: the draft of the Aufforderung zur Mitwirkung / the Verpflichtung (Verwaltungsakt)."""
+    from weasyprint import HTML
+
+    return HTML(string=obligation_html(obligation), base_url=str(settings.BASE_DIR)).write_pdf()

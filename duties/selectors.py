@@ -15,7 +15,7 @@ from cases.selectors import case_get, cases_visible_to
 from catalog import periods
 from catalog.models import MissedSummonsRule
 from duties.choices import PERSONAL_APPEARANCE_KINDS, Outcome, Reachability
-from duties.models import Appointment, Notice
+from duties.models import Appointment, Notice, Obligation
 from duties.permissions import can_read_duties, can_write_duties
 from fallmanagement.errors import NotFound, NotPermitted
 
@@ -165,3 +165,19 @@ def exam_offer_recorded(case: Case) -> bool:
         .exclude(exam_offered_on__isnull=True, exam_not_offered_reason="")
         .exists()
     )
+
+
+def obligations_for(case: Case) -> QuerySet[Obligation]:
+    return (
+        Obligation.objects.filter(case=case)
+        .select_related("legal_period", "agreement")
+        .order_by("issued_on", "pk")
+    )
+
+
+def obligation_get(user, pk, *, write: bool = False, today=None) -> Obligation:
+    obligation = _object_get(
+        user, Obligation.objects.select_related("legal_period", "agreement"), pk, today=today
+    )
+    obligation.case = duty_case_get(user, obligation.case_id, write=write, today=today)
+    return obligation

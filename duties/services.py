@@ -13,11 +13,11 @@ from audit import services as audit
 from cases.choices import CaseState
 from cases.models import Case
 from catalog import clock, periods
-from catalog.models import MissedSummonsRule
+from catalog.models import CooperationInstrument, MissedSummonsRule
 from catalog.validators import optional_text, require_date, require_past_or_today, require_text
 from duties import selectors
 from duties.choices import AppointmentKind, NoticeKind, Outcome
-from duties.models import Appointment, Notice
+from duties.models import Appointment, Notice, Obligation
 from duties.permissions import can_write_duties
 from fallmanagement.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from org.models import Staff
@@ -311,6 +311,8 @@ def notice_create(
     exam_offered_on: datetime.date | None = None,
     exam_not_offered_reason: str = "",
     sent_on: datetime.date | None = None,
+    obligation_id: int | None = None,
+    act_on: datetime.date | None = None,
     today: datetime.date | None = None,
 ) -> Notice:
     """MIT-3/MIT-4: record a notice to the benefits department about a missed summons, after the
@@ -320,11 +322,14 @@ def notice_create(
     _require_writer(case, acting_user, today)
     kind = _choice(kind, NoticeKind, "kind", _("Die Art der Meldung"))
     if kind == NoticeKind.PFLICHTVERLETZUNG:
-        raise InvalidInput(
-            _(
-                "Eine Pflichtverletzung wird zu einer Aufforderung oder Verpflichtung gemeldet, nicht zu einem Termin."
-            ),
-            fields={"kind": [_("Hier nicht möglich.")]},
+        return _duty_violation_notice(
+            case=case,
+            acting_user=acting_user,
+            obligation_id=obligation_id,
+            act_on=act_on,
+            hearing_on=hearing_on,
+            sent_on=sent_on,
+            today=today,
         )
     if appointment_id is None:
         raise InvalidInput(
@@ -491,6 +496,228 @@ def invitation_document(
         action="case.export",
         obj=appointment.case,
         context={"document": "invitation_pdf", "appointment": appointment.pk},
+        today=today,
+    )
+    return content
+
+
+# --- MIT-5: Aufforderung zur Mitwirkung / Verpflichtung ---------------------------------------------------
+
+
+@transaction.atomic
+def obligation_create(
+    *,
+    case: Case,
+    acting_user: Staff,
+    issued_on: datetime.date | None,
+    steps: str,
+    agreement_id: int | None = None,
+    hearing_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> Obligation:
+    """MIT-5: the instrument of the legal period of `issued_on` — an Aufforderung zur Mitwirkung (until
+    2026-06-30) or a Verpflichtung by Verwaltungsakt (from 2026-07-01) — for plan steps not carried out.
+    It cites the case's current Kooperationsplan (or the one named) and cannot be dated before it."""
+    from plans.models import Agreement
+
+    today = clock.today(today)
+    _require_writer(case, acting_user, today)
+    _require_working(case)
+    issued_on = require_past_or_today(issued_on, "issued_on", _("Das Datum des Erlasses"), today)
+    steps = require_text(steps, "steps", _("Die Schritte"))
+    period = periods.legal_period_on(issued_on)
+    if period.cooperation_instrument == CooperationInstrument.NONE:
+        raise InvalidInput(
+            _("Für den %(day)s bildet die Anwendung kein Instrument ab (historischer Rechtsstand).")
+            % {"day": _fmt(issued_on)},
+            code="no_cooperation_instrument",
+            fields={"issued_on": [_("Zu diesem Datum nicht möglich.")]},
+        )
+    agreements = Agreement.objects.filter(case=case, waived=False)
+    if agreement_id is not None:
+        agreement = agreements.filter(pk=agreement_id).first()
+        if agreement is None:
+            raise InvalidInput(
+                _("Der genannte Kooperationsplan gehört nicht zu diesem Fall."),
+                fields={"agreement": [_("Unbekannter Kooperationsplan.")]},
+            )
+    else:
+        agreement = agreements.filter(superseded_on__isnull=True).first()
+    if agreement is not None and agreement.concluded_on and issued_on < agreement.concluded_on:
+        raise InvalidInput(
+            _("%(kind)s darf nicht vor dem Kooperationsplan liegen, den sie berücksichtigt (%(day)s).")
+            % {
+                "kind": CooperationInstrument(period.cooperation_instrument).label,
+                "day": _fmt(agreement.concluded_on),
+            },
+            code="obligation_before_plan",
+            fields={"issued_on": [_("Liegt vor dem Kooperationsplan.")]},
+        )
+    if hearing_on is not None:
+        require_date(hearing_on, "hearing_on")
+        if hearing_on > issued_on:
+            raise InvalidInput(
+                _("Die Anhörung muss vor dem Erlass liegen."),
+                fields={"hearing_on": [_("Liegt nach dem Erlass.")]},
+            )
+    obligation = Obligation.objects.create(
+        case=case,
+        kind=period.cooperation_instrument,
+        legal_period=period,
+        legal_basis=period.cooperation_legal_basis,
+        agreement=agreement,
+        steps=steps,
+        issued_on=issued_on,
+        hearing_on=hearing_on,
+        created_by=acting_user,
+    )
+    audit.record(
+        user=acting_user,
+        action="obligation.create",
+        obj=obligation,
+        context={"kind": obligation.kind, "period": period.code},
+        today=today,
+    )
+    return obligation
+
+
+def conciliation_ends_on(obligation: Obligation) -> datetime.date | None:
+    """The latest end of a requested Schlichtungsverfahren (§ 15a a. F.: weeks from the period)."""
+    weeks = obligation.legal_period.conciliation_max_weeks
+    if not weeks or obligation.conciliation_requested_on is None:
+        return None
+    return obligation.conciliation_requested_on + datetime.timedelta(weeks=weeks)
+
+
+def conciliation_open_on(obligation: Obligation, day: datetime.date) -> bool:
+    ends = conciliation_ends_on(obligation)
+    if ends is None:
+        return False
+    if obligation.conciliation_ended_on is not None:
+        return day < obligation.conciliation_ended_on
+    return day < ends
+
+
+@transaction.atomic
+def conciliation_record(
+    *,
+    obligation: Obligation,
+    acting_user: Staff,
+    requested_on: datetime.date | None,
+    ended_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> Obligation:
+    """MIT-5 until 2026-06-30: the client requested a Schlichtungsverfahren; it ends at the latest after
+    the period's weeks. The legal period of the obligation decides whether there is one."""
+    today = clock.today(today)
+    obligation = (
+        Obligation.objects.select_for_update().select_related("case", "legal_period").get(pk=obligation.pk)
+    )
+    _require_writer(obligation.case, acting_user, today)
+    weeks = obligation.legal_period.conciliation_max_weeks
+    if not weeks:
+        raise Conflict(
+            _("Für eine Verpflichtung nach dem Recht ab dem %(since)s gibt es kein Schlichtungsverfahren.")
+            % {"since": _fmt(obligation.legal_period.valid_from)},
+            code="no_conciliation",
+        )
+    requested_on = require_past_or_today(requested_on, "requested_on", _("Der Antrag auf Schlichtung"), today)
+    if requested_on < obligation.issued_on:
+        raise InvalidInput(
+            _("Die Schlichtung kann nicht vor der Aufforderung beantragt werden."),
+            fields={"requested_on": [_("Liegt vor der Aufforderung.")]},
+        )
+    if ended_on is not None:
+        ended_on = require_past_or_today(ended_on, "ended_on", _("Das Ende der Schlichtung"), today)
+        latest = requested_on + datetime.timedelta(weeks=weeks)
+        if ended_on < requested_on or ended_on > latest:
+            raise InvalidInput(
+                _("Das Schlichtungsverfahren endet spätestens %(w)s Wochen nach dem Antrag (%(d)s).")
+                % {"w": weeks, "d": _fmt(latest)},
+                fields={"ended_on": [_("Außerhalb der Frist.")]},
+            )
+    obligation.conciliation_requested_on = requested_on
+    obligation.conciliation_ended_on = ended_on
+    obligation.save(update_fields=["conciliation_requested_on", "conciliation_ended_on"])
+    audit.record(user=acting_user, action="obligation.conciliation", obj=obligation, today=today)
+    return obligation
+
+
+def _duty_violation_notice(
+    *, case: Case, acting_user: Staff, obligation_id, act_on, hearing_on, sent_on, today
+) -> Notice:
+    """MIT-5: the notice of a possible Pflichtverletzung after an Aufforderung / Verpflichtung; the law
+    of the day of the violation gives the legal basis; not while a Schlichtungsverfahren runs."""
+    if obligation_id is None:
+        raise InvalidInput(
+            _("Bitte die Aufforderung oder Verpflichtung angeben."),
+            fields={"obligation": [_("Dieses Feld ist erforderlich.")]},
+        )
+    obligation = (
+        Obligation.objects.select_for_update()
+        .select_related("legal_period")
+        .filter(case=case, pk=obligation_id)
+        .first()
+    )
+    if obligation is None:
+        raise NotFound(
+            _("Aufforderung/Verpflichtung nicht gefunden."), fields={"obligation": [_("Unbekannt.")]}
+        )
+    sent_on = require_past_or_today(sent_on or today, "sent_on", _("Das Meldedatum"), today)
+    act_on = require_past_or_today(act_on, "act_on", _("Der Tag der Pflichtverletzung"), today)
+    if act_on < obligation.issued_on or act_on > sent_on:
+        raise InvalidInput(
+            _("Die Pflichtverletzung muss zwischen Erlass (%(i)s) und Meldung liegen.")
+            % {"i": _fmt(obligation.issued_on)},
+            fields={"act_on": [_("Außerhalb des Zeitraums.")]},
+        )
+    hearing_on = require_past_or_today(hearing_on, "hearing_on", _("Die Anhörung"), today)
+    if hearing_on < act_on or hearing_on > sent_on:
+        raise InvalidInput(
+            _("Die Anhörung liegt zwischen der Pflichtverletzung und der Meldung."),
+            code="hearing_required",
+            fields={"hearing_on": [_("Außerhalb des Zeitraums.")]},
+        )
+    if conciliation_open_on(obligation, sent_on):
+        raise Conflict(
+            _("Keine Meldung möglich, solange das Schlichtungsverfahren läuft (längstens bis %(d)s).")
+            % {"d": _fmt(obligation.conciliation_ended_on or conciliation_ends_on(obligation))},
+            code="notice_not_possible",
+        )
+    period = periods.legal_period_on(act_on)
+    notice = Notice.objects.create(
+        case=case,
+        kind=NoticeKind.PFLICHTVERLETZUNG,
+        obligation=obligation,
+        act_on=act_on,
+        legal_period=period,
+        legal_basis=period.duty_violation_legal_basis,
+        hearing_on=hearing_on,
+        sent_on=sent_on,
+        created_by=acting_user,
+    )
+    audit.record(
+        user=acting_user,
+        action="notice.create",
+        obj=notice,
+        context={"kind": notice.kind, "legal_basis": notice.legal_basis, "period": period.code},
+        today=today,
+    )
+    return notice
+
+
+def obligation_document(
+    *, obligation: Obligation, acting_user: Staff, today: datetime.date | None = None
+) -> bytes:
+    """MIT-5: the draft of the Aufforderung / Verpflichtung as a PDF (an export, DP-4)."""
+    from duties.pdf import obligation_pdf
+
+    content = obligation_pdf(obligation)
+    audit.record(
+        user=acting_user,
+        action="case.export",
+        obj=obligation.case,
+        context={"document": "obligation_pdf", "obligation": obligation.pk},
         today=today,
     )
     return content

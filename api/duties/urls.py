@@ -10,5 +10,12 @@ urlpatterns = [
     path("appointments/<str:pk>/outcome/", api.AppointmentOutcome.as_view(), name="appointment-outcome"),
     path("appointments/<str:pk>/invitation/", api.InvitationPDF.as_view(), name="invitation"),
     path("cases/<str:case_id>/notices/", api.NoticeListCreate.as_view(), name="notices"),
+    path("cases/<str:case_id>/obligations/", api.ObligationListCreate.as_view(), name="obligations"),
+    path("obligations/<str:pk>/pdf/", api.ObligationPDF.as_view(), name="obligation-pdf"),
+    path(
+        "obligations/<str:pk>/conciliation/",
+        api.ObligationConciliation.as_view(),
+        name="obligation-conciliation",
+    ),
     path("notices/<str:pk>/answer/", api.NoticeAnswer.as_view(), name="notice-answer"),
 ]

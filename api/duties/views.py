@@ -68,6 +68,20 @@ class NoticeIn(serializers.Serializer):
         max_length=MAX_TEXT, required=False, allow_blank=True, default=""
     )
     sent_on = serializers.DateField(required=False, allow_null=True)
+    obligation = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
+    act_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ObligationIn(serializers.Serializer):
+    issued_on = serializers.DateField()
+    steps = serializers.CharField(max_length=MAX_TEXT)
+    agreement = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
+    hearing_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ConciliationIn(serializers.Serializer):
+    requested_on = serializers.DateField()
+    ended_on = serializers.DateField(required=False, allow_null=True)
 
 
 class AnswerIn(serializers.Serializer):
@@ -105,6 +119,7 @@ def notice_out(n) -> dict:
         "case": n.case_id,
         "kind": n.kind,
         "appointment": n.appointment_id,
+        "obligation": n.obligation_id,
         "act_on": _fmt(n.act_on),
         "legal_period": n.legal_period.code,
         "legal_basis": n.legal_basis,
@@ -116,6 +131,24 @@ def notice_out(n) -> dict:
         "reduction_found": n.reduction_found,
         "reduction_from": _fmt(n.reduction_from),
         "reduction_to": _fmt(n.reduction_to),
+    }
+
+
+def obligation_out(o) -> dict:
+    return {
+        "id": o.pk,
+        "case": o.case_id,
+        "kind": o.kind,
+        "legal_period": o.legal_period.code,
+        "legal_basis": o.legal_basis,
+        "agreement": o.agreement_id,
+        "steps": o.steps,
+        "issued_on": _fmt(o.issued_on),
+        "hearing_on": _fmt(o.hearing_on),
+        "conciliation_requested_on": _fmt(o.conciliation_requested_on),
+        "conciliation_ended_on": _fmt(o.conciliation_ended_on),
+        "conciliation_ends_at_latest_on": _fmt(services.conciliation_ends_on(o)),
+        "pdf": f"/api/v1/obligations/{o.pk}/pdf/",
     }
 
 
@@ -176,6 +209,7 @@ class NoticeListCreate(_DutyView):
             case=case,
             acting_user=request.user,
             appointment_id=data.pop("appointment", None),
+            obligation_id=data.pop("obligation", None),
             today=clock.request_day(),
             **data,
         )
@@ -218,4 +252,53 @@ class InvitationPDF(APIView):
         )
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="einladung-{appointment.pk}.pdf"'
+        return response
+
+
+@extend_schema(request=ObligationIn, responses=OpenApiTypes.OBJECT)
+class ObligationListCreate(_DutyView):
+    audit_action_retrieve = "case.obligations.view"
+
+    def get(self, request, case_id):
+        case = selectors.duty_case_get(request.user, case_id, today=clock.request_day())
+        self.audit_object(request, case)
+        return self.paginate(request, selectors.obligations_for(case), obligation_out)
+
+    def post(self, request, case_id):
+        case = selectors.duty_case_get(request.user, case_id, write=True, today=clock.request_day())
+        data = dict(_validated(ObligationIn, _dict_body(request)))
+        obligation = services.obligation_create(
+            case=case,
+            acting_user=request.user,
+            agreement_id=data.pop("agreement", None),
+            today=clock.request_day(),
+            **data,
+        )
+        return Response(obligation_out(obligation), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=ConciliationIn, responses=OpenApiTypes.OBJECT)
+class ObligationConciliation(_DutyView):
+    def post(self, request, pk):
+        obligation = selectors.obligation_get(request.user, pk, write=True, today=clock.request_day())
+        data = _validated(ConciliationIn, _dict_body(request))
+        obligation = services.conciliation_record(
+            obligation=obligation, acting_user=request.user, today=clock.request_day(), **data
+        )
+        return Response(obligation_out(obligation))
+
+
+@extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+class ObligationPDF(APIView):
+    """MIT-5: the draft of the Aufforderung zur Mitwirkung / Verpflichtung."""
+
+    renderer_classes = [JSONRenderer, PDFRenderer]
+
+    def get(self, request, pk):
+        obligation = selectors.obligation_get(request.user, pk, today=clock.request_day())
+        content = services.obligation_document(
+            obligation=obligation, acting_user=request.user, today=clock.request_day()
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{obligation.kind}-{obligation.pk}.pdf"'
         return response
