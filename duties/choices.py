@@ -33,3 +33,17 @@ class NoticeKind(models.TextChoices):
 class Reachability(models.TextChoices):
     REACHABLE = "reachable", _("erreichbar")
     NOT_REACHABLE = "not_reachable", _("nicht erreichbar")
+
+
+class ExamService(models.TextChoices):
+    """MIT-6: who examines — the medical service (ÄD) or the psychological service (BPS)."""
+
+    AERZTLICHER_DIENST = "aerztlicher_dienst", _("Ärztlicher Dienst (ÄD)")
+    BERUFSPSYCHOLOGISCHER_SERVICE = "bps", _("Berufspsychologischer Service (BPS)")
+
+
+class ExamStatus(models.TextChoices):
+    OFFERED = "offered", _("angeboten")
+    DECLINED = "declined", _("abgelehnt")
+    COMMISSIONED = "commissioned", _("beauftragt")
+    COMPLETED = "completed", _("Ergebnis liegt vor")

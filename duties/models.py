@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CooperationInstrument
-from duties.choices import AppointmentKind, NoticeKind, Outcome
+from duties.choices import AppointmentKind, ExamService, ExamStatus, NoticeKind, Outcome
 
 
 class Appointment(models.Model):
@@ -183,3 +183,45 @@ class Notice(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_on is None
+
+
+class ExamCommission(models.Model):
+    """MIT-6: an ÄD/BPS examination — offered (MIT-4), commissioned with the recorded consent
+    (Schweigepflichtentbindung), and its result as work-relevant limitations and the Leistungsbild,
+    never diagnoses (DP-6). Visible only to the case's FM and her substitute."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="exams", verbose_name=_("Fall")
+    )
+    service = models.CharField(_("Dienst"), max_length=20, choices=ExamService.choices)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=ExamStatus.choices, default=ExamStatus.OFFERED
+    )
+    question = models.TextField(_("Fragestellung"))
+    offered_on = models.DateField(_("angeboten am"))
+    consent_given_on = models.DateField(_("Schweigepflichtentbindung am"), null=True, blank=True)
+    declined_on = models.DateField(_("abgelehnt am"), null=True, blank=True)
+    commissioned_on = models.DateField(_("beauftragt am"), null=True, blank=True)
+    result_on = models.DateField(_("Ergebnis am"), null=True, blank=True)
+    limitations = models.TextField(_("arbeitsrelevante Einschränkungen"), blank=True)
+    capacity = models.TextField(_("Leistungsbild"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Untersuchungsauftrag ÄD/BPS")
+        verbose_name_plural = _("Untersuchungsaufträge ÄD/BPS")
+        ordering = ["offered_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commissioned_on__isnull=True) | Q(consent_given_on__isnull=False),
+                name="exam_commissioned_only_with_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} ({self.offered_on:%d.%m.%Y})"
+
+    @property
+    def audit_client_id(self) -> int | None:
+        return self.case.client_id

@@ -15,8 +15,8 @@ from cases.selectors import case_get, cases_visible_to
 from catalog import periods
 from catalog.models import MissedSummonsRule
 from duties.choices import PERSONAL_APPEARANCE_KINDS, Outcome, Reachability
-from duties.models import Appointment, Notice, Obligation
-from duties.permissions import can_read_duties, can_write_duties
+from duties.models import Appointment, ExamCommission, Notice, Obligation
+from duties.permissions import can_read_duties, can_see_health_hints, can_write_duties
 from fallmanagement.errors import NotFound, NotPermitted
 
 # MIT-4: open needs that make a client "possibly mentally ill" for the ÄD/BPS examination offer.
@@ -157,14 +157,39 @@ def summons_status(case: Case, *, appointments: list[Appointment] | None = None)
     )
 
 
-def exam_offer_recorded(case: Case) -> bool:
-    """MIT-4: an ÄD/BPS examination was offered, or the reason why not was recorded, on any notice of
-    the case (the later ÄD/BPS commission counts as well)."""
+def exam_offer_recorded(case: Case, *, on: datetime.date | None = None) -> bool:
+    """MIT-4: an ÄD/BPS examination was offered (on or before `on`, the day of the notice), or the reason
+    why not was recorded on an earlier notice of the case."""
+    offered = ExamCommission.objects.filter(case=case)
+    if on is not None:
+        offered = offered.filter(offered_on__lte=on)
+    if offered.exists():
+        return True
     return (
         Notice.objects.filter(case=case)
         .exclude(exam_offered_on__isnull=True, exam_not_offered_reason="")
         .exists()
     )
+
+
+def exams_for(case: Case) -> QuerySet[ExamCommission]:
+    return ExamCommission.objects.filter(case=case).order_by("offered_on", "pk")
+
+
+def exam_case_get(user, pk, *, write: bool = False, today=None) -> Case:
+    """MIT-6/DP-6: ÄD/BPS commissions only for the case's FM and her substitute (403 for the TL)."""
+    case = duty_case_get(user, pk, write=write, today=today)
+    if not can_see_health_hints(case, user, today=today):
+        raise NotPermitted(
+            _("Untersuchungsaufträge sieht nur die zuständige Fallmanager*in (oder ihre Vertretung).")
+        )
+    return case
+
+
+def exam_get(user, pk, *, today=None) -> ExamCommission:
+    exam = _object_get(user, ExamCommission.objects.all(), pk, today=today)
+    exam.case = exam_case_get(user, exam.case_id, write=True, today=today)
+    return exam
 
 
 def obligations_for(case: Case) -> QuerySet[Obligation]:

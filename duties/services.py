@@ -16,11 +16,12 @@ from catalog import clock, periods
 from catalog.models import CooperationInstrument, MissedSummonsRule
 from catalog.validators import optional_text, require_date, require_past_or_today, require_text
 from duties import selectors
-from duties.choices import AppointmentKind, NoticeKind, Outcome
-from duties.models import Appointment, Notice, Obligation
-from duties.permissions import can_write_duties
+from duties.choices import AppointmentKind, ExamService, ExamStatus, NoticeKind, Outcome
+from duties.models import Appointment, ExamCommission, Notice, Obligation
+from duties.permissions import can_see_health_hints, can_write_duties
 from fallmanagement.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from org.models import Staff
+from plans.services import check_no_diagnosis
 
 WORKING_STATES = (CaseState.CLEARING, CaseState.ACTIVE)
 OUTCOME_DUE_WORKING_DAYS = 3  # MIT-2
@@ -288,7 +289,11 @@ def _exam_condition(
         )
     if not period.vulnerable_exam_required or not selectors.is_vulnerable(case):
         return
-    if exam_offered_on is None and not exam_not_offered_reason and not selectors.exam_offer_recorded(case):
+    if (
+        exam_offered_on is None
+        and not exam_not_offered_reason
+        and not selectors.exam_offer_recorded(case, on=sent_on)
+    ):
         raise Conflict(
             _(
                 "Keine Meldung möglich: Bei Hinweisen auf eine psychische Belastung oder Sucht muss zuerst eine "
@@ -721,3 +726,106 @@ def obligation_document(
         today=today,
     )
     return content
+
+
+# --- MIT-6: ÄD/BPS examination ---------------------------------------------------------------------------
+
+
+def _require_exam_writer(case: Case, user, today) -> None:
+    if not can_see_health_hints(case, user, today=today):
+        raise NotPermitted(
+            _("Untersuchungsaufträge erfasst nur die zuständige Fallmanager*in (oder ihre Vertretung).")
+        )
+
+
+@transaction.atomic
+def exam_commission_create(
+    *,
+    case: Case,
+    acting_user: Staff,
+    service: str,
+    question: str,
+    offered_on: datetime.date | None,
+    consent_given_on: datetime.date | None = None,
+    commissioned_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> ExamCommission:
+    """MIT-6: an offered examination (it satisfies MIT-4 from its day); commissioned only with the
+    recorded Schweigepflichtentbindung (§ 67b SGB X), given on or before the commission."""
+    today = clock.today(today)
+    _require_exam_writer(case, acting_user, today)
+    _require_working(case)
+    service = _choice(service, ExamService, "service", _("Der Dienst"))
+    question = require_text(question, "question", _("Die Fragestellung"))
+    check_no_diagnosis(question, "question")
+    offered_on = require_past_or_today(offered_on, "offered_on", _("Das Angebot"), today)
+    status = ExamStatus.OFFERED
+    if commissioned_on is not None:
+        commissioned_on = require_past_or_today(commissioned_on, "commissioned_on", _("Der Auftrag"), today)
+        if consent_given_on is None:
+            raise InvalidInput(
+                _("Ohne Schweigepflichtentbindung kann die Untersuchung nicht beauftragt werden."),
+                code="consent_required",
+                fields={"consent_given_on": [_("Dieses Feld ist erforderlich.")]},
+            )
+        consent_given_on = require_past_or_today(
+            consent_given_on, "consent_given_on", _("Die Einwilligung"), today
+        )
+        if consent_given_on > commissioned_on or commissioned_on < offered_on:
+            raise InvalidInput(
+                _("Reihenfolge: Angebot, Schweigepflichtentbindung, dann der Auftrag."),
+                fields={"commissioned_on": [_("Liegt zu früh.")]},
+            )
+        status = ExamStatus.COMMISSIONED
+    exam = ExamCommission.objects.create(
+        case=case,
+        service=service,
+        status=status,
+        question=question,
+        offered_on=offered_on,
+        consent_given_on=consent_given_on,
+        commissioned_on=commissioned_on,
+        created_by=acting_user,
+    )
+    audit.record(user=acting_user, action="exam.create", obj=exam, context={"status": status}, today=today)
+    return exam
+
+
+@transaction.atomic
+def exam_result_record(
+    *,
+    exam: ExamCommission,
+    acting_user: Staff,
+    result_on: datetime.date | None,
+    limitations: str,
+    capacity: str,
+    today: datetime.date | None = None,
+) -> ExamCommission:
+    """MIT-6: the result as work-relevant limitations and the Leistungsbild — never a diagnosis (DP-6)."""
+    today = clock.today(today)
+    exam = ExamCommission.objects.select_for_update().select_related("case").get(pk=exam.pk)
+    _require_exam_writer(exam.case, acting_user, today)
+    if exam.status != ExamStatus.COMMISSIONED:
+        raise Conflict(
+            _("Ein Ergebnis gibt es nur für eine beauftragte Untersuchung (Status: %(s)s).")
+            % {"s": exam.get_status_display()},
+            code="exam_not_commissioned",
+        )
+    result_on = require_past_or_today(result_on, "result_on", _("Das Ergebnis"), today)
+    if result_on < exam.commissioned_on:
+        raise InvalidInput(
+            _("Das Ergebnis liegt vor dem Auftrag."), fields={"result_on": [_("Liegt zu früh.")]}
+        )
+    limitations = require_text(limitations, "limitations", _("Die arbeitsrelevanten Einschränkungen"))
+    capacity = require_text(capacity, "capacity", _("Das Leistungsbild"))
+    check_no_diagnosis(limitations, "limitations")
+    check_no_diagnosis(capacity, "capacity")
+    exam.result_on, exam.limitations, exam.capacity, exam.status = (
+        result_on,
+        limitations,
+        capacity,
+        ExamStatus.COMPLETED,
+    )
+    exam.save(update_fields=["result_on", "limitations", "capacity", "status"])
+    audit.record(user=acting_user, action="exam.result", obj=exam, today=today)
+    return exam

@@ -113,6 +113,10 @@ def _check_no_diagnosis(text: str, field: str) -> None:
         )
 
 
+# Public for other apps that record health-related results (duties: the ÄD/BPS result, MIT-6).
+check_no_diagnosis = _check_no_diagnosis
+
+
 @transaction.atomic
 def assessment_save(
     *, case: Case, acting_user: Staff, areas: Iterable[dict], today: datetime.date | None = None

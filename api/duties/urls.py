@@ -17,5 +17,7 @@ urlpatterns = [
         api.ObligationConciliation.as_view(),
         name="obligation-conciliation",
     ),
+    path("cases/<str:case_id>/exams/", api.ExamListCreate.as_view(), name="exams"),
+    path("exams/<str:pk>/result/", api.ExamResult.as_view(), name="exam-result"),
     path("notices/<str:pk>/answer/", api.NoticeAnswer.as_view(), name="notice-answer"),
 ]

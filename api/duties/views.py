@@ -21,7 +21,7 @@ from audit.decorators import AuditedRetrieveMixin
 from catalog import clock
 from catalog.validators import MAX_TEXT
 from duties import selectors, services
-from duties.choices import AppointmentKind, NoticeKind, Outcome
+from duties.choices import AppointmentKind, ExamService, NoticeKind, Outcome
 from fallmanagement.errors import InvalidInput
 
 
@@ -84,6 +84,20 @@ class ConciliationIn(serializers.Serializer):
     ended_on = serializers.DateField(required=False, allow_null=True)
 
 
+class ExamIn(serializers.Serializer):
+    service = serializers.ChoiceField(choices=ExamService.choices)
+    question = serializers.CharField(max_length=MAX_TEXT)
+    offered_on = serializers.DateField()
+    consent_given_on = serializers.DateField(required=False, allow_null=True)
+    commissioned_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ExamResultIn(serializers.Serializer):
+    result_on = serializers.DateField()
+    limitations = serializers.CharField(max_length=MAX_TEXT)
+    capacity = serializers.CharField(max_length=MAX_TEXT)
+
+
 class AnswerIn(serializers.Serializer):
     answered_on = serializers.DateField(required=False, allow_null=True)
     reduction_found = serializers.BooleanField()
@@ -131,6 +145,22 @@ def notice_out(n) -> dict:
         "reduction_found": n.reduction_found,
         "reduction_from": _fmt(n.reduction_from),
         "reduction_to": _fmt(n.reduction_to),
+    }
+
+
+def exam_out(e) -> dict:
+    return {
+        "id": e.pk,
+        "case": e.case_id,
+        "service": e.service,
+        "status": e.status,
+        "question": e.question,
+        "offered_on": _fmt(e.offered_on),
+        "consent_given_on": _fmt(e.consent_given_on),
+        "commissioned_on": _fmt(e.commissioned_on),
+        "result_on": _fmt(e.result_on),
+        "limitations": e.limitations or None,
+        "capacity": e.capacity or None,
     }
 
 
@@ -302,3 +332,34 @@ class ObligationPDF(APIView):
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{obligation.kind}-{obligation.pk}.pdf"'
         return response
+
+
+@extend_schema(request=ExamIn, responses=OpenApiTypes.OBJECT)
+class ExamListCreate(_DutyView):
+    """MIT-6: ÄD/BPS commissions — only the case's FM and her substitute (DP-6)."""
+
+    audit_action_retrieve = "case.exams.view"
+
+    def get(self, request, case_id):
+        case = selectors.exam_case_get(request.user, case_id, today=clock.request_day())
+        self.audit_object(request, case)
+        return self.paginate(request, selectors.exams_for(case), exam_out)
+
+    def post(self, request, case_id):
+        case = selectors.exam_case_get(request.user, case_id, write=True, today=clock.request_day())
+        data = _validated(ExamIn, _dict_body(request))
+        exam = services.exam_commission_create(
+            case=case, acting_user=request.user, today=clock.request_day(), **data
+        )
+        return Response(exam_out(exam), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(request=ExamResultIn, responses=OpenApiTypes.OBJECT)
+class ExamResult(_DutyView):
+    def post(self, request, pk):
+        exam = selectors.exam_get(request.user, pk, today=clock.request_day())
+        data = _validated(ExamResultIn, _dict_body(request))
+        exam = services.exam_result_record(
+            exam=exam, acting_user=request.user, today=clock.request_day(), **data
+        )
+        return Response(exam_out(exam))
