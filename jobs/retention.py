@@ -19,6 +19,7 @@ from audit import services as audit
 from audit.models import AccessLog, PurgeRun
 from cases import retention as cases_retention
 from catalog import clock, periods
+from duties import retention as duties_retention
 from fallmanagement.errors import Conflict, NotFound, NotPermitted
 from org.choices import Role
 from org.models import Staff
@@ -29,7 +30,7 @@ logger = logging.getLogger("fallmanagement.audit")
 
 # The free text other apps keep about a client, blanked after `cases.retention.anonymise` (which locks the
 # clients and decides which ids are anonymised).
-ANONYMISERS = (reviews_retention.anonymise, plans_retention.anonymise)
+ANONYMISERS = (reviews_retention.anonymise, plans_retention.anonymise, duties_retention.anonymise)
 
 
 def _require_datenschutz(user) -> None:

@@ -21,3 +21,19 @@ def test_mit1_to_mit4_demo_has_two_missed_not_reachable_and_a_vulnerable_client(
     ]
     assert sorted(Notice.objects.values_list("kind", flat=True)) == ["meldeversaeumnis", "nicht_erreichbar"]
     assert sum(selectors.is_vulnerable(c) for c in cases) == 1
+
+
+def test_dp5_anonymise_blanks_the_duties_free_text(fm, site):
+    from duties import retention
+    from duties.models import Appointment
+    from tests.duties.conftest import plan
+
+    case = CaseFactory(fallmanager=fm, client__site=site, state=CaseState.ACTIVE)
+    import datetime
+
+    plan(
+        case, fm, datetime.date(2026, 11, 10), outcome="missed_with_reason", reason="Krank bei Frau Dr. Meier"
+    )
+    retention.anonymise(client_ids=[case.client_id])
+    a = Appointment.objects.get()
+    assert (a.purpose, a.outcome_reason, a.outcome) == ("", "", "missed_with_reason")
