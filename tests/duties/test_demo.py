@@ -36,4 +36,4 @@ def test_dp5_anonymise_blanks_the_duties_free_text(fm, site):
     )
     retention.anonymise(client_ids=[case.client_id])
     a = Appointment.objects.get()
-    assert (a.purpose, a.outcome_reason, a.outcome) == ("", "", "missed_with_reason")
+    assert (a.purpose, a.outcome_reason, a.outcome) == ("", "[gelöscht]", "missed_with_reason")
