@@ -225,3 +225,24 @@ class ExamCommission(models.Model):
     @property
     def audit_client_id(self) -> int | None:
         return self.case.client_id
+
+
+class CalendarFeed(models.Model):
+    """MIT-1: the FM's iCalendar feed. The URL carries a secret token; only its SHA-256 is stored, so the
+    URL is shown once when it is made. Renewing replaces it, revoking ends it."""
+
+    staff = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("für"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_on = models.DateField(_("erstellt am"))
+
+    class Meta:
+        verbose_name = _("Kalender-Abonnement")
+        verbose_name_plural = _("Kalender-Abonnements")
+
+    def __str__(self) -> str:
+        return f"{self.staff} ({self.created_on:%d.%m.%Y})"

@@ -17,7 +17,7 @@ from catalog.models import CooperationInstrument, MissedSummonsRule
 from catalog.validators import optional_text, require_date, require_past_or_today, require_text
 from duties import selectors
 from duties.choices import AppointmentKind, ExamService, ExamStatus, NoticeKind, Outcome
-from duties.models import Appointment, ExamCommission, Notice, Obligation
+from duties.models import Appointment, CalendarFeed, ExamCommission, Notice, Obligation
 from duties.permissions import can_see_health_hints, can_write_duties
 from fallmanagement.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from org.models import Staff
@@ -829,3 +829,59 @@ def exam_result_record(
     exam.save(update_fields=["result_on", "limitations", "capacity", "status"])
     audit.record(user=acting_user, action="exam.result", obj=exam, today=today)
     return exam
+
+
+# --- MIT-1: the FM's calendar feed (iCalendar, revocable secret URL) -------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_renew(*, acting_user: Staff, today: datetime.date | None = None) -> str:
+    """A new secret token for the FM's own feed (an earlier URL stops working). Returns the token: it is
+    shown once, only its hash is kept."""
+    import secrets
+
+    from org.choices import Role
+
+    today = clock.today(today)
+    if acting_user.role != Role.FALLMANAGER:
+        raise NotPermitted(_("Ein Kalender-Abonnement gibt es für Fallmanager*innen."))
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(
+        staff=acting_user, defaults={"token_hash": _token_hash(token), "created_on": today}
+    )
+    audit.record(
+        user=acting_user,
+        action="calendar.feed.renew",
+        object_type="calendar",
+        object_id=acting_user.pk,
+        today=today,
+    )
+    return token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, acting_user: Staff, today: datetime.date | None = None) -> None:
+    CalendarFeed.objects.filter(staff=acting_user).delete()
+    audit.record(
+        user=acting_user,
+        action="calendar.feed.revoke",
+        object_type="calendar",
+        object_id=acting_user.pk,
+        today=today,
+    )
+
+
+def calendar_feed_staff(token: str):
+    """The active FM whose feed `token` opens, or None."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    feed = CalendarFeed.objects.select_related("staff").filter(token_hash=_token_hash(token)).first()
+    if feed is None or not feed.staff.is_active:
+        return None
+    return feed.staff

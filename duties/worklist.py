@@ -50,13 +50,15 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
     items = []
     for pk, case_id, starts_at, is_summons, due_on, first, last, number in rows:
         local = timezone.localtime(starts_at)
+        # An upcoming appointment leads into the calendar (its day); a missing outcome to the case page.
         url = reverse("case-detail", args=[case_id]) + f"#appointment-{pk}"
         name = f"{first} {last}".strip()
         if starts_at >= start:
             label = (_("Meldetermin am %(at)s") if is_summons else _("Termin am %(at)s")) % {
                 "at": local.strftime("%d.%m.%Y %H:%M")
             }
-            items.append(WorklistItem(KIND_APPOINTMENT, case_id, name, number, local.date(), label, url))
+            day_url = reverse("duties:calendar") + f"?tag={local.date().isoformat()}&ansicht=tag"
+            items.append(WorklistItem(KIND_APPOINTMENT, case_id, name, number, local.date(), label, day_url))
         else:
             label = _("Ergebnis des Termins vom %(at)s erfassen") % {"at": local.strftime("%d.%m.%Y")}
             items.append(WorklistItem(KIND_OUTCOME_MISSING, case_id, name, number, due_on, label, url))

@@ -163,7 +163,8 @@ def test_work1_worklist_has_upcoming_appointments_and_missing_outcomes(case, fm,
     ]
     assert items[0].overdue(TODAY)
     assert items[1].label == "Termin am 27.11.2026 10:00"
-    assert items[1].url.endswith(f"#appointment-{upcoming.pk}")
+    assert items[1].url == "/kalender/?tag=2026-11-27&ansicht=tag"
+    assert items[0].url.endswith(f"#appointment-{held.pk}")
     assert (
         worklist.worklist_items(user=other_fm, today=TODAY, until=D(2026, 12, 31))[0].case_id == other_case.pk
     )

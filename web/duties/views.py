@@ -10,12 +10,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.decorators import audited
 from catalog import clock
 from duties import selectors, services
+from duties.models import CalendarFeed
 from fallmanagement.errors import DomainError, NotFound, NotPermitted, add_domain_error
+from org.choices import Role
 from web.duties import case_sections, forms
 
 
@@ -162,4 +165,101 @@ def invitation_download(request, appointment_id):
     content = services.invitation_document(appointment=appointment, acting_user=request.user, today=today)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="einladung-{appointment.pk}.pdf"'
+    return response
+
+
+# --- calendar (MIT-1) --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@audited("calendar.view")
+def calendar_page(request):
+    """The FM's appointments for a day or a week (`?tag=YYYY-MM-DD&ansicht=tag|woche`)."""
+    import datetime
+
+    from duties import calendar
+
+    if request.user.role != Role.FALLMANAGER:
+        raise PermissionDenied(_("Der Kalender ist für Fallmanager*innen."))
+    today = clock.request_day(request)
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("tag", "")) if request.GET.get("tag") else today
+    except ValueError:
+        day = today
+    view = "tag" if request.GET.get("ansicht") == "tag" else "woche"
+    start, end = (day, day) if view == "tag" else calendar.week_of(day)
+    rows = calendar.appointments_between(request.user, start=start, end=end, today=today)
+    request.audited_objects = [a.case for a in rows]
+    days = []
+    for offset in range((end - start).days + 1):
+        d = start + datetime.timedelta(days=offset)
+        days.append(
+            {
+                "day": d,
+                "items": [
+                    {"a": a, "at": timezone.localtime(a.starts_at)}
+                    for a in rows
+                    if timezone.localtime(a.starts_at).date() == d
+                ],
+            }
+        )
+    step = datetime.timedelta(days=1 if view == "tag" else 7)
+    return render(
+        request,
+        "duties/calendar.html",
+        {
+            "days": days,
+            "view": view,
+            "day": day,
+            "previous": day - step,
+            "next": day + step,
+            "today": today,
+            "feed_url": request.session.pop("duties_feed_url", None),
+            "has_feed": CalendarFeed.objects.filter(staff=request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def calendar_feed_renew(request):
+    try:
+        token = services.calendar_feed_renew(acting_user=request.user, today=clock.request_day(request))
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from None
+    request.session["duties_feed_url"] = request.build_absolute_uri(
+        reverse("duties:calendar-feed", args=[token])
+    )
+    return redirect("duties:calendar")
+
+
+@login_required
+@require_POST
+def calendar_feed_revoke(request):
+    services.calendar_feed_revoke(acting_user=request.user, today=clock.request_day(request))
+    return redirect("duties:calendar")
+
+
+@require_GET
+def calendar_feed(request, token):
+    """The iCalendar feed: no session — the secret URL is the credential (customer number and kind only)."""
+    from audit.services import record
+    from duties import calendar
+
+    staff = services.calendar_feed_staff(token)
+    if staff is None:
+        raise Http404
+    today = clock.request_day(request)
+    content = calendar.ical_feed(staff, today=today)
+    record(
+        user=staff,
+        action="calendar.feed",
+        object_type="calendar",
+        object_id=staff.pk,
+        context={"via": "ical"},
+        today=today,
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="termine.ics"'
     return response
