@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cases.choices import NeedStatus
@@ -206,3 +206,68 @@ def obligation_get(user, pk, *, write: bool = False, today=None) -> Obligation:
     )
     obligation.case = duty_case_get(user, obligation.case_id, write=write, today=today)
     return obligation
+
+
+# --- the TL's view (team level only, DP-7) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamDuties:
+    team: object
+    open_notices: int
+    obligations: int  # Aufforderungen / Verpflichtungen issued in the last half year
+    not_reachable: int
+
+
+def team_duties(user, *, today: datetime.date) -> list[TeamDuties]:
+    """Per team the TL leads: open notices (no answer yet), obligations of the last 183 days and clients
+    "nicht erreichbar" — counts per team, never per FM (DP-7). Four queries however many cases."""
+    from django.db.models import Count
+
+    from cases.choices import CaseState
+    from org.models import Team
+
+    teams = list(Team.objects.filter(leads=user).order_by("name"))
+    if not teams:
+        return []
+    ids = [t.pk for t in teams]
+    notices = dict(
+        Notice.objects.filter(case__fallmanager__team_id__in=ids, answered_on__isnull=True)
+        .values_list("case__fallmanager__team_id")
+        .annotate(n=Count("pk"))
+    )
+    obligations = dict(
+        Obligation.objects.filter(
+            case__fallmanager__team_id__in=ids, issued_on__gte=today - datetime.timedelta(days=183)
+        )
+        .values_list("case__fallmanager__team_id")
+        .annotate(n=Count("pk"))
+    )
+    rows = (
+        Appointment.objects.filter(
+            case__fallmanager__team_id__in=ids, case__state__in=(CaseState.CLEARING, CaseState.ACTIVE)
+        )
+        .filter(
+            Q(is_summons=True, outcome=Outcome.MISSED)
+            | Q(outcome=Outcome.ATTENDED, kind__in=PERSONAL_APPEARANCE_KINDS)
+        )
+        .select_related("case__fallmanager")
+        .order_by("case_id", "starts_at", "pk")
+    )
+    table = periods.legal_period_table()
+    by_case: dict[int, list[Appointment]] = {}
+    team_of: dict[int, int] = {}
+    for a in rows:
+        by_case.setdefault(a.case_id, []).append(a)
+        team_of[a.case_id] = a.case.fallmanager.team_id
+    unreachable: dict[int, int] = {}
+    for case_id, appointments in by_case.items():
+        run = missed_run_until(appointments, table=table)
+        if not run.appointments:
+            continue
+        limit = periods.legal_period_on(run.appointments[-1].day, table=table).not_reachable_after
+        if limit and run.counted >= limit:
+            unreachable[team_of[case_id]] = unreachable.get(team_of[case_id], 0) + 1
+    return [
+        TeamDuties(t, notices.get(t.pk, 0), obligations.get(t.pk, 0), unreachable.get(t.pk, 0)) for t in teams
+    ]

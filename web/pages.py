@@ -22,6 +22,7 @@ from django.template.loader import get_template
 
 from web.cases import home_sections as cases_home
 from web.duties import case_sections as duties_case
+from web.duties import home_sections as duties_home
 from web.plans import case_sections as plans_case
 from web.plans import home_sections as plans_home
 from web.reporting import home_sections as reporting_home
@@ -34,6 +35,7 @@ START_PAGE: tuple[Callable[[StartPage], list[Section]], ...] = (
     reporting_home.sections,
     reviews_home.sections,
     plans_home.sections,
+    duties_home.sections,
 )
 CASE_PAGE: tuple[Callable[[CasePage], list[Section]], ...] = (
     reviews_case.sections,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("termine/<int:appointment_id>/ergebnis/", views.appointment_outcome, name="appointment-outcome"),
     path("termine/<int:appointment_id>/einladung.pdf", views.invitation_download, name="invitation-pdf"),
     path("termine/<int:appointment_id>/meldung/", views.notice_create, name="notice-create"),
+    path("teams/mitwirkung/", views.team_duties, name="team-duties"),
     path("kalender/", views.calendar_page, name="calendar"),
     path("kalender/abo/erneuern/", views.calendar_feed_renew, name="calendar-feed-renew"),
     path("kalender/abo/widerrufen/", views.calendar_feed_revoke, name="calendar-feed-revoke"),

@@ -263,3 +263,18 @@ def calendar_feed(request, token):
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="termine.ics"'
     return response
+
+
+@login_required
+@require_GET
+def team_duties(request):
+    """The TL's team figures (no personal data: counts per team)."""
+    if request.user.role != Role.TEAMLEITUNG:
+        raise PermissionDenied(_("Diese Übersicht ist für Teamleitungen."))
+    rows = selectors.team_duties(request.user, today=clock.request_day(request))
+    html = render_to_string("duties/home_tl.html", {"rows": rows}, request=request)
+    if request.htmx:
+        return HttpResponse(html)
+    return render(
+        request, "duties/page.html", {"title": _("Mitwirkung und Meldungen in Ihren Teams"), "html": html}
+    )
