@@ -113,9 +113,44 @@ def test_mit1_section_query_count_is_constant(client, case, fm, django_assert_nu
         plan(case, fm, D(2026, 10, 1) + datetime.timedelta(days=i), outcome="missed")
     client.force_login(fm)
     section(client, case, HTTP_HX_REQUEST="true")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert section(client, case, HTTP_HX_REQUEST="true").status_code == 200
     for i in range(12):
         plan(case, fm, D(2026, 10, 10) + datetime.timedelta(days=i), outcome="missed")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert section(client, case, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_mit5_mit6_obligation_and_exam_on_the_page(client, vulnerable_case, fm, tl):
+    client.force_login(fm)
+    r = client.post(
+        reverse("duties:obligation-create", args=[vulnerable_case.pk]),
+        {"issued_on": "2026-11-20", "steps": "Drei Bewerbungen bis Monatsende"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = r.content.decode()
+    assert (
+        "Verpflichtung (Verwaltungsakt) vom 20.11.2026 (§ 15a SGB II n. F.)" in html
+        and "Entwurf (PDF)" in html
+    )
+    r = client.post(
+        reverse("duties:exam-create", args=[vulnerable_case.pk]),
+        {
+            "service": "bps",
+            "question": "Belastbarkeit?",
+            "offered_on": "2026-11-20",
+            "commissioned_on": "2026-11-20",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Schweigepflichtentbindung" in r.content.decode()
+    r = client.post(
+        reverse("duties:exam-create", args=[vulnerable_case.pk]),
+        {"service": "bps", "question": "Belastbarkeit?", "offered_on": "2026-11-20"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Berufspsychologischer Service (BPS): angeboten" in r.content.decode()
+    client.force_login(tl)
+    html = section(client, vulnerable_case, HTTP_HX_REQUEST="true").content.decode()
+    assert "Verpflichtung (Verwaltungsakt)" in html and "Berufspsychologischer" not in html
+    assert client.post(reverse("duties:exam-create", args=[vulnerable_case.pk]), {}).status_code == 403

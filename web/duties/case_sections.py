@@ -28,6 +28,9 @@ RECENT = 20
 def context(case, user, today: datetime.date, *, form=None, error=None, failed: dict | None = None) -> dict:
     appointments = list(selectors.appointments_for(case))
     notices = list(selectors.notices_for(case))
+    obligations = list(selectors.obligations_for(case))
+    health_ok = can_see_health_hints(case, user, today=today)
+    exams = list(selectors.exams_for(case)) if health_ok else []
     status = selectors.summons_status(case, appointments=appointments)
     writable = can_write_duties(case, user, today=today) and case.state in WORKING_STATES
     now = timezone.now()
@@ -46,7 +49,7 @@ def context(case, user, today: datetime.date, *, form=None, error=None, failed: 
         )
     current = periods.legal_period_on(today, table=status.table)
     prompt = False
-    if can_see_health_hints(case, user, today=today) and current.vulnerable_exam_required:
+    if health_ok and current.vulnerable_exam_required and not exams:
         limit = current.not_reachable_after or 0
         prompt = (
             status.counted >= max(limit - 1, 1)
@@ -57,6 +60,10 @@ def context(case, user, today: datetime.date, *, form=None, error=None, failed: 
         "case": case,
         "rows": rows,
         "notices": notices,
+        "obligations": obligations,
+        "exams": exams,
+        "health_ok": health_ok,
+        "instrument_label": current.get_cooperation_instrument_display(),
         "status": status,
         "not_reachable": status.reachability == Reachability.NOT_REACHABLE,
         "exam_prompt": prompt,
@@ -73,6 +80,9 @@ def context(case, user, today: datetime.date, *, form=None, error=None, failed: 
         ctx["outcome_form"] = forms.OutcomeForm()
         ctx["notice_form"] = forms.NoticeForm(initial={"hearing_on": today})
         ctx["answer_form"] = forms.AnswerForm(initial={"answered_on": today})
+        ctx["obligation_form"] = forms.ObligationForm(initial={"issued_on": today})
+        if health_ok:
+            ctx["exam_form"] = forms.ExamForm(initial={"offered_on": today})
     return ctx
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.validators import MAX_TEXT
-from duties.choices import AppointmentKind, NoticeKind, Outcome
+from duties.choices import AppointmentKind, ExamService, NoticeKind, Outcome
 from web.plans.forms import DateInput
 
 
@@ -74,3 +74,23 @@ class AnswerForm(forms.Form):
     )
     reduction_from = forms.DateField(label=_("Minderung ab"), widget=DateInput(), required=False)
     reduction_to = forms.DateField(label=_("Minderung bis"), widget=DateInput(), required=False)
+
+
+class ObligationForm(forms.Form):
+    issued_on = forms.DateField(label=_("erlassen am"), widget=DateInput())
+    steps = forms.CharField(
+        label=_("Schritte, die umzusetzen sind"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    hearing_on = forms.DateField(label=_("Anhörung am"), widget=DateInput(), required=False)
+
+
+class ExamForm(forms.Form):
+    service = forms.ChoiceField(label=_("Dienst"), choices=ExamService.choices)
+    question = forms.CharField(label=_("Fragestellung"), max_length=MAX_TEXT)
+    offered_on = forms.DateField(label=_("angeboten am"), widget=DateInput())
+    consent_given_on = forms.DateField(
+        label=_("Schweigepflichtentbindung am"), widget=DateInput(), required=False
+    )
+    commissioned_on = forms.DateField(label=_("beauftragt am"), widget=DateInput(), required=False)

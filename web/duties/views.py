@@ -278,3 +278,46 @@ def team_duties(request):
     return render(
         request, "duties/page.html", {"title": _("Mitwirkung und Meldungen in Ihren Teams"), "html": html}
     )
+
+
+@login_required
+@require_POST
+def obligation_create(request, pk):
+    today = clock.request_day(request)
+    case = _guarded(lambda: selectors.duty_case_get(request.user, pk, write=True, today=today))
+    form = forms.ObligationForm(request.POST)
+    return _run(
+        request,
+        case,
+        form,
+        lambda f: services.obligation_create(
+            case=case, acting_user=request.user, today=today, **f.cleaned_data
+        ),
+    )
+
+
+@login_required
+@require_POST
+def exam_create(request, pk):
+    today = clock.request_day(request)
+    case = _guarded(lambda: selectors.exam_case_get(request.user, pk, write=True, today=today))
+    form = forms.ExamForm(request.POST)
+    return _run(
+        request,
+        case,
+        form,
+        lambda f: services.exam_commission_create(
+            case=case, acting_user=request.user, today=today, **f.cleaned_data
+        ),
+    )
+
+
+@login_required
+@require_GET
+def obligation_download(request, obligation_id):
+    today = clock.request_day(request)
+    obligation = _guarded(lambda: selectors.obligation_get(request.user, obligation_id, today=today))
+    content = services.obligation_document(obligation=obligation, acting_user=request.user, today=today)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{obligation.kind}-{obligation.pk}.pdf"'
+    return response
