@@ -130,7 +130,7 @@ def test_journey_referral_to_contact(page, live_server, sign_in, axe_check, shoo
     agreement.get_by_label("Das macht die Kund*in").fill("Termin bei der Schuldnerberatung vereinbaren")
     agreement.get_by_label("Das macht das Jobcenter").fill("Kostenübernahme der Beratung prüfen")
     agreement.get_by_role("button", name="Abschließen").click()
-    pdf_link = agreement.get_by_role("link", name="PDF zur Unterschrift herunterladen")
+    pdf_link = agreement.get_by_role("link", name="PDF herunterladen (Textform)")
     expect(pdf_link).to_be_visible()
     with page.expect_download() as info:
         pdf_link.click()
