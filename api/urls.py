@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("api.cases.urls")),
     path("", include("api.reviews.urls")),
     path("", include("api.plans.urls")),
+    path("", include("api.duties.urls")),
     path("", include("api.reporting.urls")),
     path("", include("api.audit.urls")),
     path("", include("api.worklist.urls")),  # WORK-1 worklist

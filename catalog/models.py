@@ -154,6 +154,7 @@ class LegalPeriod(models.Model):
     duty_violation_legal_basis = models.CharField(
         _("Rechtsgrundlage der Pflichtverletzung"), max_length=120, blank=True
     )
+    agreement_signed = models.BooleanField(_("Vereinbarung wird unterschrieben (Vertrag)"), default=False)
     first_talk_in_person = models.BooleanField(
         _("Erstgespräch zum Kooperationsplan persönlich"), default=False
     )

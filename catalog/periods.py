@@ -68,20 +68,34 @@ def reminder_lead_days() -> int:
 # nothing compares a date with a literal switch-over day.
 
 
-def legal_period_on(day: datetime.date):
-    """The `catalog.LegalPeriod` in force on `day`; InvalidInput (400) for a day before the first period."""
+def legal_period_table() -> list:
+    """All legal periods, oldest first: one query for a page or a job that decides many dates."""
     from catalog.models import LegalPeriod
 
-    if not isinstance(day, datetime.date):
-        raise InvalidInput(_("Bitte ein gültiges Datum angeben."))
+    return list(LegalPeriod.objects.order_by("valid_from"))
+
+
+def legal_period_on(day: datetime.date, *, table: list | None = None):
+    """The `catalog.LegalPeriod` in force on `day` (from `table` when given, else one query);
+    InvalidInput (400, `no_legal_period`) for a day the table does not cover."""
+    from catalog.models import LegalPeriod
+
     if isinstance(day, datetime.datetime):
         day = day.date()
-    period = (
-        LegalPeriod.objects.filter(valid_from__lte=day)
-        .filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
-        .order_by("-valid_from")
-        .first()
-    )
+    if not isinstance(day, datetime.date):
+        raise InvalidInput(_("Bitte ein gültiges Datum angeben."))
+    if table is None:
+        period = (
+            LegalPeriod.objects.filter(valid_from__lte=day)
+            .filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
+            .order_by("-valid_from")
+            .first()
+        )
+    else:
+        period = next(
+            (p for p in reversed(table) if p.valid_from <= day and (p.valid_to is None or p.valid_to >= day)),
+            None,
+        )
     if period is None:
         raise InvalidInput(
             _("Für den %(day)s ist in der Anwendung kein Rechtsstand hinterlegt.")

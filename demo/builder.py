@@ -30,6 +30,7 @@ from cases.models import Case, CaseEvent, Client, ClientNeed, Household
 from cases.selectors import fallmanagers_with_caseload
 from catalog import clock
 from catalog.models import ACCESS_KEY_GROUPS, Need
+from demo import duties as demo_duties
 from demo import rules as demo_rules
 from demo import worklist as demo_worklist
 from demo.desk import desk_demo
@@ -779,6 +780,7 @@ class DemoBuilder:
     def run_hooks(self, plans: list[ClientPlan]) -> None:
         self._step("Vereinbarungen, Ziele und Kontakte", lambda: self._plans_content(plans))
         self._step("Kontaktdaten, Haushalte, Vermerke und Dokumente", lambda: desk_demo(self))  # issue 13 B
+        self._step("Termine und Meldeaufforderungen", lambda: demo_duties.build(today=self.today))  # MIT-1..4
 
         def daily_jobs() -> str:
             result = daily_jobs_run(on=self.today, send_digests=False)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "plans",
     "followups",
     "records",
+    "duties",
     "reporting",
     "audit",
     "jobs",

@@ -17,6 +17,7 @@ from audit import chain as audit_chain
 from cases import access
 from cases import reminders as case_reminders
 from catalog.validators import require_date
+from duties import reminders as duty_reminders
 from followups import reminders as followup_reminders
 from plans import reminders as plan_reminders
 from reminders import engine
@@ -32,6 +33,7 @@ def sources() -> engine.Sources:
             *case_reminders.case_reminders(),  # CLR-2 clearing due/overdue
             *plan_reminders.case_reminders(),  # PLAN-3 agreement review
             *followup_reminders.case_reminders(),  # WORK-1 Wiedervorlage
+            *duty_reminders.case_reminders(),  # MIT-2 appointment outcome missing
         ),
         client_reminders=case_reminders.client_reminders(),  # ACC-4 periodic access check
         changed_cases=(
@@ -39,6 +41,7 @@ def sources() -> engine.Sources:
             *review_reminders.CHANGED_CASES_SQL,
             *plan_reminders.CHANGED_CASES_SQL,
             *followup_reminders.CHANGED_CASES_SQL,
+            *duty_reminders.CHANGED_CASES_SQL,
         ),
         changed_clients=case_reminders.CHANGED_CLIENTS_SQL,
         preparations=(review_reminders.review_rows_create,),  # REV-1 review rows before their reminders

@@ -22,6 +22,7 @@ from audit import services as audit
 from audit.models import AccessLog, PurgeRun
 from cases import retention as cases_retention
 from catalog import clock, periods
+from duties import retention as duties_retention
 from fallmanagement.errors import Conflict, NotFound, NotPermitted
 from followups import retention as followups_retention
 from org.choices import Role
@@ -39,6 +40,7 @@ ANONYMISERS = (
     plans_retention.anonymise,
     followups_retention.anonymise,
     records_retention.anonymise,
+    duties_retention.anonymise,
 )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from audit.models import Capacity
 from cases import worklist as cases_worklist
 from catalog import clock, periods
+from duties import worklist as duties_worklist
 from followups import worklist as followups_worklist
 from org.choices import Role
 from plans import worklist as plans_worklist
@@ -27,7 +28,7 @@ SOURCES: tuple[Source, ...] = (
     cases_worklist.worklist_items,  # CLR-2 clearing ends, CLR-4 disputes (TL)
     plans_worklist.worklist_items,  # PLAN-3 agreement reviews, PLAN-5 contact gaps
     followups_worklist.worklist_items,  # WORK-1 Wiedervorlagen
-    # appointments and their missing outcomes: duties_worklist.worklist_items  (MIT-1, MIT-2)
+    duties_worklist.worklist_items,  # MIT-1 appointments, MIT-2 missing outcomes
 )
 
 # Kinds that are no reminder (REV-6 knows no such kind): shown on the worklist, not counted as reminders.

@@ -101,6 +101,10 @@ def _case_start(case: Case) -> datetime.date | None:
 # --- assessment (PLAN-1, DP-6) ---------------------------------------------------------------------
 
 
+# Public for other apps that record health-related results (duties: the ÄD/BPS result, MIT-6).
+check_no_diagnosis = reject_diagnosis
+
+
 @transaction.atomic
 def assessment_save(
     *, case: Case, acting_user: Staff, areas: Iterable[dict], today: datetime.date | None = None

@@ -14,3 +14,4 @@ class ReminderKind(models.TextChoices):
     ACCESS_CHECK_DUE = "access_check_due", _("Regelmäßige Zugangsprüfung fällig")  # ACC-4 (cases)
     MAX_DURATION_REACHED = "max_duration_reached", _("Höchstdauer von 36 Monaten erreicht")  # REV-4 (reviews)
     FOLLOWUP_DUE = "followup_due", _("Wiedervorlage fällig")  # WORK-1, REV-6 (followups)
+    APPOINTMENT_OUTCOME_DUE = "appointment_outcome_due", _("Ergebnis eines Termins fehlt")  # MIT-2 (duties)

@@ -22,6 +22,8 @@ from django.template.loader import get_template
 
 from web.cases import home_sections as cases_home
 from web.clients import case_sections as clients_case
+from web.duties import case_sections as duties_case
+from web.duties import home_sections as duties_home
 from web.followups import case_sections as followups_case
 from web.plans import case_sections as plans_case
 from web.plans import home_sections as plans_home
@@ -38,6 +40,7 @@ START_PAGE: tuple[Callable[[StartPage], list[Section]], ...] = (
     reporting_home.sections,
     reviews_home.sections,
     plans_home.sections,
+    duties_home.sections,
 )
 CASE_PAGE: tuple[Callable[[CasePage], list[Section]], ...] = (
     clients_case.sections,  # contact data, household (WORK-4, HH-1)
@@ -45,6 +48,7 @@ CASE_PAGE: tuple[Callable[[CasePage], list[Section]], ...] = (
     reviews_case.sections,
     plans_case.sections,
     followups_case.sections,
+    duties_case.sections,
 )
 
 

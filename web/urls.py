@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("web.intake.urls")),
     path("", include("web.reviews.urls")),
     path("", include("web.plans.urls")),
+    path("", include("web.duties.urls")),
     path("", include("web.reporting.urls")),
     path("", include("web.audit.urls")),
     path("", include("web.followups.urls")),  # WORK-1 Wiedervorlagen

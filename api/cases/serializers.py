@@ -258,12 +258,36 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSerializer):
-    """The detail adds which transitions the caller may fire now (`allowed_transitions`)."""
+    """The detail adds which transitions the caller may fire now (`allowed_transitions`) and the MIT-3
+    summons status (`consecutive_missed_summons`, `reachability`; from `duties.selectors`)."""
 
     allowed_transitions = serializers.SerializerMethodField()
+    consecutive_missed_summons = serializers.SerializerMethodField()
+    reachability = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "allowed_transitions"]
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "allowed_transitions",
+            "consecutive_missed_summons",
+            "reachability",
+        ]
+
+    def _summons_status(self, case: Case):
+        from duties.selectors import summons_status
+
+        cache = self.context.setdefault("_summons_status", {})
+        if case.pk not in cache:
+            cache[case.pk] = summons_status(case)
+        return cache[case.pk]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_consecutive_missed_summons(self, case: Case) -> int:
+        return self._summons_status(case).consecutive_missed_summons
+
+    @extend_schema_field(serializers.ChoiceField(choices=["reachable", "not_reachable"]))
+    def get_reachability(self, case: Case) -> str:
+        return str(self._summons_status(case).reachability)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, case: Case) -> list[str]:

@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
                 ('cooperation_legal_basis', models.CharField(blank=True, max_length=120, verbose_name='Rechtsgrundlage des Instruments')),
                 ('conciliation_max_weeks', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Schlichtungsverfahren auf Antrag, höchstens Wochen')),
                 ('duty_violation_legal_basis', models.CharField(blank=True, max_length=120, verbose_name='Rechtsgrundlage der Pflichtverletzung')),
+                ('agreement_signed', models.BooleanField(default=False, verbose_name='Vereinbarung wird unterschrieben (Vertrag)')),
                 ('first_talk_in_person', models.BooleanField(default=False, verbose_name='Erstgespräch zum Kooperationsplan persönlich')),
                 ('summons_instruction', models.TextField(verbose_name='Rechtsfolgenbelehrung der Einladung')),
                 ('cooperation_instruction', models.TextField(blank=True, verbose_name='Rechtsfolgenbelehrung des Instruments')),

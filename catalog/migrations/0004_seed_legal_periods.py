@@ -63,6 +63,7 @@ PERIODS = [
         "cooperation_legal_basis": "",
         "conciliation_max_weeks": None,
         "duty_violation_legal_basis": "§ 31 SGB II a. F.",
+        "agreement_signed": True,  # Eingliederungsvereinbarung: a contract for signature
         "first_talk_in_person": False,
         "summons_instruction": INSTRUCTION_BUERGERGELD,
         "cooperation_instruction": "",
@@ -83,6 +84,7 @@ PERIODS = [
         "cooperation_legal_basis": "§ 15 Abs. 5 und 6 SGB II a. F.",
         "conciliation_max_weeks": 4,
         "duty_violation_legal_basis": "§ 31 SGB II a. F.",
+        "agreement_signed": False,
         "first_talk_in_person": False,
         "summons_instruction": INSTRUCTION_BUERGERGELD,
         "cooperation_instruction": COOPERATION_BUERGERGELD,
@@ -103,6 +105,7 @@ PERIODS = [
         "cooperation_legal_basis": "§ 15a SGB II n. F.",
         "conciliation_max_weeks": None,
         "duty_violation_legal_basis": "§ 31 SGB II n. F.",
+        "agreement_signed": False,
         "first_talk_in_person": True,
         "summons_instruction": INSTRUCTION_GRUNDSICHERUNG,
         "cooperation_instruction": COOPERATION_GRUNDSICHERUNG,

@@ -132,7 +132,7 @@ def test_journey_referral_to_contact(page, live_server, sign_in, axe_check, shoo
     agreement.get_by_label("Das macht die Kund*in").fill("Termin bei der Schuldnerberatung vereinbaren")
     agreement.get_by_label("Das macht das Jobcenter").fill("Kostenübernahme der Beratung prüfen")
     agreement.get_by_role("button", name="Abschließen").click()
-    pdf_link = agreement.get_by_role("link", name="PDF zur Unterschrift herunterladen")
+    pdf_link = agreement.get_by_role("link", name="PDF herunterladen (Textform)")
     expect(pdf_link).to_be_visible()
     with page.expect_download() as info:
         pdf_link.click()
@@ -289,3 +289,44 @@ def test_keyboard_skip_link_and_referral_form_reachable_by_tab(page, live_server
     assert seen == [e for e in expected if e not in radios_unchecked]
     # the focus is visible: the focused control has an outline
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+
+
+def test_journey_summons_three_missed_not_reachable_and_exam_prompt(
+    page, live_server, sign_in, axe_check, shoot, fm, site
+):
+    """MIT-1..4 in the browser: the FM plans three Meldeaufforderungen on the case page, records each as
+    missed, and sees "nicht erreichbar" and the ÄD/BPS prompt (the client has an open L_PSYCHE need)."""
+    from tests.factories import CaseFactory
+
+    today = timezone.localdate()
+    client = ClientFactory(site=site, first_name="Paula", last_name="Termin")
+    give_needs(client, ["L_PSYCHE"])
+    case = CaseFactory(
+        client=client,
+        fallmanager=fm,
+        state=CaseState.ACTIVE,
+        admitted_on=today - datetime.timedelta(days=200),
+    )
+    sign_in(page, fm)
+    page.goto(f"{live_server.url}/faelle/{case.pk}/")
+    section = page.locator("#duties-appointments")
+    expect(section.get_by_role("button", name="Termin planen")).to_be_visible()
+    days = [today - datetime.timedelta(days=d) for d in (21, 14, 7)]
+    for day in days:
+        section.get_by_label("Datum").fill(iso(day))
+        section.get_by_label("Uhrzeit").fill("09:00")
+        section.get_by_label("Meldeaufforderung (mit Rechtsfolgenbelehrung)").check()
+        section.get_by_label("eingeladen am").fill(iso(day - datetime.timedelta(days=7)))
+        section.get_by_role("button", name="Termin planen").click()
+        expect(section.get_by_text(day.strftime("%d.%m.%Y") + " 09:00")).to_be_visible()
+    for day in days:
+        row = section.locator("tr", has_text=day.strftime("%d.%m.%Y") + " 09:00")
+        row.get_by_label("Ergebnis").select_option("missed")
+        row.get_by_role("button", name="Ergebnis speichern").click()
+        expect(section.locator("tr", has_text=day.strftime("%d.%m.%Y") + " 09:00")).not_to_contain_text(
+            "Ergebnis fehlt"
+        )
+    expect(section.get_by_text("nicht erreichbar seit " + days[-1].strftime("%d.%m.%Y"))).to_be_visible()
+    expect(section.get_by_text("ärztliche oder psychologische Untersuchung (ÄD/BPS)")).to_be_visible()
+    axe_check(page, "Fall mit Terminen")
+    shoot(page, "duties-case-appointments")

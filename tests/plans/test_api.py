@@ -185,7 +185,10 @@ def test_agreement_contract_pdf_and_waiver(api_as, fm, tl, case):
     assert "Maria Musterfrau" in text
     assert "Ich nehme an der Schuldnerberatung teil." in text
     assert "Jobcenter Region Musterstadt" in text
-    assert "Unterschrift Kundin / Kunde" in text and "Unterschrift Fallmanagement" in text
+    # MIT-7: a non-binding plan handed over in text form, no signature lines.
+    assert "Unterschrift" not in text
+    assert "in Textform" in text and "kein Vertrag" in text
+    assert "02.11.2026" in text and "Grundsicherungsgeld" in text
     assert "02.05.2027" in text
     listing = api_as(tl).get(f"/api/v1/cases/{case.pk}/agreements/").json()
     assert [r["id"] for r in listing["results"]] == [a["id"]]

@@ -155,7 +155,9 @@ def test_ui_waiver_and_agreement_pdf_download(client, fm, case):
     )
     html = resp.content.decode()
     assert (
-        "Kooperationsplan (§ 15 SGB II)" in html and "20.05.2027" in html and "PDF zur Unterschrift" in html
+        "Kooperationsplan (§ 15 SGB II)" in html
+        and "20.05.2027" in html
+        and "PDF herunterladen (Textform)" in html
     )
     agreement_id = case.agreements.get().pk
     resp = client.get(f"/vereinbarungen/{agreement_id}/pdf/")

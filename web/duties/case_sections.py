@@ -1,0 +1,99 @@
+"""The case-page section of the duties app: appointments and Meldeaufforderungen with their outcomes,
+the MIT-3 status (missed summonses in a row, "nicht erreichbar"), the ÄD/BPS prompt before a third
+summons (MIT-4, only for the case's FM: it reveals a health need, DP-6), notices and their answers.
+A constant number of queries however many appointments a case has; loaded by htmx after the case page."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog import periods
+from duties import selectors
+from duties.choices import Outcome, Reachability
+from duties.permissions import can_read_duties, can_see_health_hints, can_write_duties
+from duties.services import WORKING_STATES
+from web.duties import forms
+from web.sections import CasePage, Section
+
+TITLE = _("Termine und Meldeaufforderungen")
+TEMPLATE = "duties/sections/appointments.html"
+LAZY_TEMPLATE = "duties/sections/appointments_lazy.html"
+ORDER = 36
+RECENT = 20
+
+
+def context(case, user, today: datetime.date, *, form=None, error=None, failed: dict | None = None) -> dict:
+    appointments = list(selectors.appointments_for(case))
+    notices = list(selectors.notices_for(case))
+    obligations = list(selectors.obligations_for(case))
+    health_ok = can_see_health_hints(case, user, today=today)
+    exams = list(selectors.exams_for(case)) if health_ok else []
+    status = selectors.summons_status(case, appointments=appointments)
+    writable = can_write_duties(case, user, today=today) and case.state in WORKING_STATES
+    now = timezone.now()
+    noticed = {n.appointment_id for n in notices}
+    rows = []
+    for a in appointments[-RECENT:][::-1]:
+        held = a.starts_at <= now
+        rows.append(
+            {
+                "a": a,
+                "at": timezone.localtime(a.starts_at),
+                "held": held,
+                "needs_outcome": held and not a.outcome,
+                "can_notify": a.is_summons and a.outcome == Outcome.MISSED and a.pk not in noticed,
+            }
+        )
+    current = periods.legal_period_on(today, table=status.table)
+    prompt = False
+    if health_ok and current.vulnerable_exam_required and not exams:
+        limit = current.not_reachable_after or 0
+        prompt = (
+            status.counted >= max(limit - 1, 1)
+            and selectors.is_vulnerable(case)
+            and not selectors.exam_offer_recorded(case)
+        )
+    ctx = {
+        "case": case,
+        "rows": rows,
+        "notices": notices,
+        "obligations": obligations,
+        "exams": exams,
+        "health_ok": health_ok,
+        "instrument_label": current.get_cooperation_instrument_display(),
+        "status": status,
+        "not_reachable": status.reachability == Reachability.NOT_REACHABLE,
+        "exam_prompt": prompt,
+        "can_write": writable,
+        "error": error,
+        "failed": failed or {},
+        "section_title": TITLE,
+        "benefit_name": current.benefit_name,
+    }
+    if writable:
+        ctx["form"] = form or forms.AppointmentForm(
+            initial={"date": today + datetime.timedelta(days=7), "invited_on": today}
+        )
+        ctx["outcome_form"] = forms.OutcomeForm()
+        ctx["notice_form"] = forms.NoticeForm(initial={"hearing_on": today})
+        ctx["answer_form"] = forms.AnswerForm(initial={"answered_on": today})
+        ctx["obligation_form"] = forms.ObligationForm(initial={"issued_on": today})
+        if health_ok:
+            ctx["exam_form"] = forms.ExamForm(initial={"offered_on": today})
+    return ctx
+
+
+def section(*, case, user, today: datetime.date, **kwargs) -> Section:
+    return Section(title=TITLE, template=TEMPLATE, context=context(case, user, today, **kwargs), order=ORDER)
+
+
+def sections(page: CasePage) -> list[Section]:
+    """A placeholder that htmx fills on load from `duties:appointments` (a link without JavaScript): the
+    case page keeps its query budget (tests/perf), the section is its own audited request."""
+    case, user = page.case, page.user
+    if not can_read_duties(case, user) or case.state not in (*WORKING_STATES, "closed"):
+        return []
+    return [Section(title=TITLE, template=LAZY_TEMPLATE, context={"case": case}, order=ORDER)]
