@@ -38,6 +38,7 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
         .values_list(
             "pk",
             "case_id",
+            "case__client_id",
             "starts_at",
             "is_summons",
             "outcome_due_on",
@@ -48,7 +49,7 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
         .order_by("starts_at")
     )
     items = []
-    for pk, case_id, starts_at, is_summons, due_on, first, last, number in rows:
+    for pk, case_id, client_id, starts_at, is_summons, due_on, first, last, number in rows:
         local = timezone.localtime(starts_at)
         # An upcoming appointment leads into the calendar (its day); a missing outcome to the case page.
         url = reverse("case-detail", args=[case_id]) + f"#appointment-{pk}"
@@ -58,8 +59,16 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
                 "at": local.strftime("%d.%m.%Y %H:%M")
             }
             day_url = reverse("duties:calendar") + f"?tag={local.date().isoformat()}&ansicht=tag"
-            items.append(WorklistItem(KIND_APPOINTMENT, case_id, name, number, local.date(), label, day_url))
+            items.append(
+                WorklistItem(
+                    KIND_APPOINTMENT, case_id, name, number, local.date(), label, day_url, client_id=client_id
+                )
+            )
         else:
             label = _("Ergebnis des Termins vom %(at)s erfassen") % {"at": local.strftime("%d.%m.%Y")}
-            items.append(WorklistItem(KIND_OUTCOME_MISSING, case_id, name, number, due_on, label, url))
+            items.append(
+                WorklistItem(
+                    KIND_OUTCOME_MISSING, case_id, name, number, due_on, label, url, client_id=client_id
+                )
+            )
     return sorted(items, key=lambda item: item.due_on)
