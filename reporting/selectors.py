@@ -674,6 +674,8 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
 
 
 DASHBOARD_LIST_KINDS = {key for key, _label in DASHBOARD_FIGURES} | {"rejection_reason"}
+# DP-7: per FM only the caseload the process needs (CAP-3); every other figure stops at team level.
+FM_CASELOAD_KINDS = frozenset({"active", "clearing"})
 
 
 def dashboard_cases(
@@ -691,6 +693,8 @@ def dashboard_cases(
     led = teams_led_by(user).values("pk")
     if kind not in DASHBOARD_LIST_KINDS:
         return None
+    if fm is not None and kind not in FM_CASELOAD_KINDS:
+        return None  # DP-7: no per-FM performance list (admissions, rejections, overdue, … of one FM)
     codes = [reason] if kind == "rejection_reason" and reason else []
     conds = case_conditions(today=today, reason_codes=codes)
     q = conds.get(f"reason:{reason}") if kind == "rejection_reason" else conds.get(kind)
