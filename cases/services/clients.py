@@ -161,6 +161,13 @@ def client_update(
     return client
 
 
+def client_site_move(*, client: Client, site) -> None:
+    """The client's site changes with a handover to an FM of another site (SUB-3) — called by that
+    service after its own checks; not an edit of the client's data (no field rule of DP-1 applies)."""
+    client.site = site
+    client.save(update_fields=["site", "updated_at"])
+
+
 @transaction.atomic
 def client_access_check_record(
     *, client: Client, acting_user: Staff, result: str, on: datetime.date
