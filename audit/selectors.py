@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "purge.prepare": _("Löschlauf vorbereitet"),
     "purge.confirm": _("Löschlauf bestätigt"),
 }
+OBJECT_LABELS = {"case": _("Fall"), "client": _("Kund*in"), "monthly_report": _("Monatsbericht")}
 CHANGE_LABELS = {"insert": _("angelegt"), "update": _("geändert"), "delete": _("gelöscht")}
 # The change history of client data (event tables declared by the cases app, kept in this app's schema):
 # model name → (German object name, how its rows name the client).
@@ -97,7 +98,7 @@ def client_activity(
             kind=str(_("Lesen")),
             action=action_label(e.action),
             code=e.action,
-            object=f"{e.object_type} {e.object_id or ''}".strip(),
+            object=f"{OBJECT_LABELS.get(e.object_type, e.object_type)} {e.object_id or ''}".strip(),
             client_id=e.client_id,
             capacity=str(capacity_labels.get(e.capacity, e.capacity)),
         )
