@@ -514,3 +514,53 @@ def row_capacity(user, *, today: datetime.date | None = None):
 
         return fm_capacity
     return Capacity.OTHER
+
+
+# --- field-level rules on a client's data (DP-1, DP-6; issue 15 findings 4 and 7) ------------------
+
+
+def _substituted_fm_ids(user, today: datetime.date) -> list[int]:
+    return list(
+        Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today).values_list(
+            "absent_id", flat=True
+        )
+    )
+
+
+def sensitive_client_ids(user, client_ids, *, today: datetime.date | None = None) -> set[int]:
+    """Of `client_ids`, the clients whose sensitive needs (DP-6: health, criminal matters) `user` may
+    see: the FM — or the FM's substitute — of the client's open case or, without one, of the latest
+    case; the pAp only for clients never referred (she records the needs before the first referral).
+    Nobody else: not the TL, the BL, a grantee, the pAp after the referral. At most two queries."""
+    if not user.is_authenticated or user.role not in (Role.FALLMANAGER, Role.PAP):
+        return set()
+    ids = list(client_ids)
+    if not ids:
+        return set()
+    if user.role == Role.PAP:
+        referred = set(case_models.Case.objects.filter(client_id__in=ids).values_list("client_id", flat=True))
+        return {pk for pk in ids if pk not in referred}
+    fms = {user.pk, *_substituted_fm_ids(user, clock.today(today))}
+    latest = (
+        case_models.Case.objects.filter(client_id__in=ids)
+        .order_by("client_id", "-referred_on", "-pk")
+        .distinct("client_id")
+        .values_list("client_id", "fallmanager_id")
+    )
+    return {client_id for client_id, fm_id in latest if fm_id in fms}
+
+
+def client_data_editor(user, client, *, today: datetime.date | None = None) -> bool:
+    """Who edits a client's personal data and needs (finding 4): before admission only the pAp who
+    referred the open case; once admitted the case's FM (or substitute); without an open case the pAp of
+    the client's site (the scope check is the caller's). Nobody else — no TL, no other pAp."""
+    open_case = (
+        case_models.Case.objects.filter(client=client, state__in=OPEN_STATES)
+        .order_by("-referred_on", "-pk")
+        .first()
+    )
+    if open_case is None:
+        return user.is_authenticated and user.role == Role.PAP
+    if open_case.state == "active":
+        return is_case_fm(open_case, user, today=today)
+    return is_referring_pap(open_case, user)

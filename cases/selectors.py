@@ -205,7 +205,7 @@ def case_outcome_prefill(*, case: Case) -> OutcomePrefill:
     return OutcomePrefill(
         needs_at_start=len(at_start),
         needs_reduced=len(reduced),
-        health_need=any(n.need.is_sensitive for n in needs),
+        health_need=any(n.need.is_health for n in needs),
     )
 
 

@@ -69,9 +69,24 @@ class Need(CatalogEntry):
         return self.key_group in ACCESS_KEY_GROUPS
 
     @property
-    def is_sensitive(self) -> bool:
-        # DP-6: health-related needs are special-category data (Art. 9 GDPR).
+    def is_health(self) -> bool:
+        """A health-related need (life area `gesundheit`; the Wirkungsanalyse counts these, EXIT-3)."""
         return self.life_area == LifeArea.GESUNDHEIT
+
+    @property
+    def is_sensitive(self) -> bool:
+        """DP-6: health (special-category data, Art. 9 GDPR) and criminal matters (Art. 10 GDPR) —
+        visible only to the case's FM and her substitute."""
+        return self.is_health or self.code in SENSITIVE_NEED_CODES
+
+
+# DP-6: needs outside the life area `gesundheit` that are as sensitive (criminal matters).
+SENSITIVE_NEED_CODES = frozenset({"R_RECHT"})
+
+
+def sensitive_need_q(prefix: str = "") -> Q:
+    """The sensitive needs (DP-6) as a filter; `prefix` e.g. "need__" from ClientNeed."""
+    return Q(**{f"{prefix}life_area": LifeArea.GESUNDHEIT}) | Q(**{f"{prefix}code__in": SENSITIVE_NEED_CODES})
 
 
 class ExitReason(CatalogEntry):

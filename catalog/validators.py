@@ -74,6 +74,9 @@ def previous_month(today: datetime.date) -> datetime.date:
     return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
+MIN_YEAR, MAX_YEAR = 2000, 2100  # the months any figure of the service can be about
+
+
 def parse_month(raw: str | None, *, default: datetime.date | None = None) -> datetime.date:
     """`YYYY-MM` → the first day of that month; nothing given → `default` when there is one; anything
     else → 400 with a German message."""
@@ -86,6 +89,11 @@ def parse_month(raw: str | None, *, default: datetime.date | None = None) -> dat
             fields={"month": [_("Format JJJJ-MM, z. B. 2026-10.")]},
         )
     year, month = int(match.group(1)), int(match.group(2))
+    if not MIN_YEAR <= year <= MAX_YEAR:  # year 0 or 9999: no month of the service, no date arithmetic
+        raise InvalidInput(
+            _("Bitte einen Monat zwischen %(min)s und %(max)s angeben.") % {"min": MIN_YEAR, "max": MAX_YEAR},
+            fields={"month": [_("Jahr außerhalb des zulässigen Bereichs.")]},
+        )
     if not 1 <= month <= 12:
         raise InvalidInput(_("Diesen Monat gibt es nicht."), fields={"month": [_("Monat 01 bis 12.")]})
     return datetime.date(year, month, 1)

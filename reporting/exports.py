@@ -45,8 +45,12 @@ def safe_cell(value):
     return value.translate(_CONTROL).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
+SUPPRESSED = "x"  # DP-3: not shown — a count under the limit, or one that would give such a count away
+
+
 def suppressed_text(data: dict) -> str:
-    return f"<{data.get('small_cell_limit', 3)}"
+    del data
+    return SUPPRESSED
 
 
 def _cell(value, data: dict):
@@ -114,7 +118,10 @@ def report_xlsx(data: dict, trend: list[dict]) -> bytes:
     overview.append([_("Anonyme Auswertung: keine Namen, Kundennummern, Mitarbeitenden oder Teams.")])
     overview.append(
         [
-            _("Werte unter %(n)s unterhalb der Bereichsebene sind unterdrückt („<%(n)s“).")
+            _(
+                "„x“: nicht ausgewiesen — Werte unter %(n)s und so viele weitere, dass keiner aus Summen "
+                "zurückgerechnet werden kann (auch in der Zeile Gesamt)."
+            )
             % {"n": data["small_cell_limit"]}
         ]
     )
@@ -133,7 +140,7 @@ def report_xlsx(data: dict, trend: list[dict]) -> bytes:
     reason_rows = [
         [r["code"], r["label"]]
         + [_cell(a["rejections_by_reason"].get(r["code"], 0), data) for a in areas]
-        + [total["rejections_by_reason"].get(r["code"], 0)]
+        + [_cell(total["rejections_by_reason"].get(r["code"], 0), data)]
         for r in data["rejection_reasons"]
     ]
     _sheet(
@@ -147,7 +154,7 @@ def report_xlsx(data: dict, trend: list[dict]) -> bytes:
     duration_rows = [
         [b["label"]]
         + [_cell(a["duration_distribution"].get(b["key"], 0), data) for a in areas]
-        + [total["duration_distribution"].get(b["key"], 0)]
+        + [_cell(total["duration_distribution"].get(b["key"], 0), data)]
         for b in data["duration_buckets"]
     ]
     duration_rows.append(
@@ -220,19 +227,18 @@ def report_csv(data: dict) -> bytes:
     )
     rows = [(a["area"], a) for a in data["areas"]] + [(_("Gesamt"), data["total"])]
     for name, figures in rows:
-        suppress = figures is not data["total"]
         writer.writerow(
             [data["month"], name]
             + [_csv_value(figures.get(key)) for key, _label in FIGURES]
             + [
                 suppressed_text(data)
-                if suppress and figures["rejections_by_reason"].get(r["code"], 0) is None
+                if figures["rejections_by_reason"].get(r["code"], 0) is None
                 else _csv_value(figures["rejections_by_reason"].get(r["code"], 0))
                 for r in reasons
             ]
             + [
                 suppressed_text(data)
-                if suppress and figures["duration_distribution"].get(b["key"], 0) is None
+                if figures["duration_distribution"].get(b["key"], 0) is None
                 else _csv_value(figures["duration_distribution"].get(b["key"], 0))
                 for b in buckets
             ]

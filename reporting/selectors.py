@@ -171,6 +171,55 @@ def suppress_cells(cells: dict[str, int], *, limit: int | None = None) -> dict[s
     return out
 
 
+def suppress_table(
+    rows: dict, total: dict[str, int], *, limit: int | None = None
+) -> tuple[dict, dict[str, int | None]]:
+    """DP-3 for a breakdown published per area *and* in a total row (issue 15 finding 12).
+
+    `rows` maps an area to its cells, `total` holds the column totals (the total row); every row's own
+    sum (the area's figure) and the grand total are published elsewhere. Primary suppression hides the
+    counts 1 .. limit-1 everywhere, total row included. Complementary suppression then makes sure that no
+    row (areas and total) and no column (its area cells and its total cell) has exactly one hidden
+    cell — else that cell is its published sum minus the visible ones. The complement is the smallest
+    visible count above zero; a zero is taken only where nothing else is left, and never in a row or
+    column whose sum is 0 (a true zero is always shown as 0, never as "<3" beside a total of 0).
+    Each month is suppressed on its own; only the total row's figures are compared across months (trend),
+    and those are the published sums, so no month helps to undo another."""
+    limit = small_cell_limit() if limit is None else limit
+    keys = list(total)
+    for cells in rows.values():
+        keys += [k for k in cells if k not in keys]
+    table = {r: {k: cells.get(k, 0) for k in keys} for r, cells in rows.items()}
+    table[None] = {k: total.get(k, 0) for k in keys}  # the total row
+    hidden = {(r, k) for r, cells in table.items() for k, v in cells.items() if 0 < v < limit}
+    row_sum = {r: sum(cells.values()) for r, cells in table.items()}
+    col_sum = {k: table[None][k] for k in keys}
+
+    def pick(candidates):
+        usable = [(table[r][k], str(r), keys.index(k), r, k) for r, k in candidates if (r, k) not in hidden]
+        nonzero = [c for c in usable if c[0] > 0]
+        zeros = [c for c in usable if c[0] == 0 and row_sum[c[3]] > 0 and col_sum[c[4]] > 0]
+        chosen = min(nonzero or zeros, default=None)
+        if chosen is not None:
+            hidden.add((chosen[3], chosen[4]))
+            return True
+        return False
+
+    changed = True
+    while changed:
+        changed = False
+        for r in table:
+            line = [(r, k) for k in keys]
+            if sum(cell in hidden for cell in line) == 1 and pick(line):
+                changed = True
+        for k in keys:
+            line = [(r, k) for r in table]
+            if sum(cell in hidden for cell in line) == 1 and pick(line):
+                changed = True
+    out = {r: {k: (None if (r, k) in hidden else v) for k, v in table[r].items()} for r in rows}
+    return out, {k: (None if (None, k) in hidden else v) for k, v in table[None].items()}
+
+
 # --- monthly figures (REP-1, REP-2, REP-3) ------------------------------------------------------------------
 
 
@@ -357,11 +406,17 @@ def monthly_figures(*, month: datetime.date) -> dict:
 
     names = {a["id"]: a["name"] for a in areas}
     area_rows = []
+    # DP-3: the breakdowns below area level, over areas, columns and the total row together.
+    for breakdown in ("duration_distribution", "rejections_by_reason"):
+        cells, total[breakdown] = suppress_table(
+            {area_id: figures[breakdown] for area_id, figures in per_area.items()},
+            total[breakdown],
+            limit=limit,
+        )
+        for area_id, figures in per_area.items():
+            figures[breakdown] = cells[area_id]
     for area_id, figures in per_area.items():
         figures["integration_rate"] = _rate(figures["integrations"], figures["exits"])
-        # DP-3: breakdowns below area level are suppressed; the area's own figures are shown.
-        figures["duration_distribution"] = suppress_cells(figures["duration_distribution"], limit=limit)
-        figures["rejections_by_reason"] = suppress_cells(figures["rejections_by_reason"], limit=limit)
         area_rows.append({"area": names.get(area_id, "?"), "area_id": area_id, **figures})
     area_rows.sort(key=lambda r: r["area"])
     total["integration_rate"] = _rate(total["integrations"], total["exits"])
@@ -674,6 +729,8 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
 
 
 DASHBOARD_LIST_KINDS = {key for key, _label in DASHBOARD_FIGURES} | {"rejection_reason"}
+# DP-7: per FM only the caseload the process needs (CAP-3); every other figure stops at team level.
+FM_CASELOAD_KINDS = frozenset({"active", "clearing"})
 
 
 def dashboard_cases(
@@ -691,6 +748,8 @@ def dashboard_cases(
     led = teams_led_by(user).values("pk")
     if kind not in DASHBOARD_LIST_KINDS:
         return None
+    if fm is not None and kind not in FM_CASELOAD_KINDS:
+        return None  # DP-7: no per-FM performance list (admissions, rejections, overdue, … of one FM)
     codes = [reason] if kind == "rejection_reason" and reason else []
     conds = case_conditions(today=today, reason_codes=codes)
     q = conds.get(f"reason:{reason}") if kind == "rejection_reason" else conds.get(kind)

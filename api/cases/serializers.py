@@ -137,7 +137,9 @@ class ClientSerializer(serializers.ModelSerializer):
         prefetched = getattr(client, "open_needs", None)
         if prefetched is None:
             prefetched = client.needs.filter(status=NeedStatus.OPEN).select_related("need")
-        return sorted(cn.need.code for cn in prefetched)
+        # DP-6: sensitive needs only for the clients the view found the caller may see them of.
+        sees = client.pk in self.context.get("sensitive_client_ids", ())
+        return sorted(cn.need.code for cn in prefetched if sees or not cn.need.is_sensitive)
 
 
 class ClientCreateSerializer(serializers.Serializer):

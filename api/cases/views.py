@@ -21,6 +21,7 @@ from api.transitions import SERIALIZERS
 from audit.decorators import AuditedRetrieveMixin
 from audit.models import Capacity
 from cases import services, transitions
+from cases.access import sensitive_client_ids
 from cases.choices import CaseState, NeedStatus
 from cases.models import Case, Client, ClientNeed
 from cases.search import parse_search, search_queryset, search_transaction
@@ -116,6 +117,12 @@ def _clients_queryset(user, on: datetime.date):
     )
 
 
+def _sensitive_context(user, clients) -> dict:
+    """DP-6: which of these clients' sensitive needs the caller may see (serializer context)."""
+    ids = [c.pk for c in clients]
+    return {"sensitive_client_ids": sensitive_client_ids(user, ids, today=clock.request_day())}
+
+
 class ClientListCreate(_Audited, GenericAPIView):
     """Clients in the caller's scope; a pAp creates clients of her site."""
 
@@ -154,7 +161,8 @@ class ClientListCreate(_Audited, GenericAPIView):
                 )
                 page = self.paginate_queryset(search_queryset(qs, query))
         self.audit_objects(request, page)
-        return self.get_paginated_response(s.ClientSerializer(page, many=True).data)
+        context = _sensitive_context(request.user, page)
+        return self.get_paginated_response(s.ClientSerializer(page, many=True, context=context).data)
 
     @extend_schema(request=s.ClientCreateSerializer, responses={201: s.ClientSerializer})
     def post(self, request):
@@ -171,7 +179,8 @@ class ClientListCreate(_Audited, GenericAPIView):
             integration_expected_within_12_months=data["integration_expected_within_12_months"],
             today=clock.request_day(),
         )
-        return Response(s.ClientSerializer(client).data, status=status.HTTP_201_CREATED)
+        context = _sensitive_context(request.user, [client])
+        return Response(s.ClientSerializer(client, context=context).data, status=status.HTTP_201_CREATED)
 
 
 class ClientDetail(_Audited, GenericAPIView):
@@ -192,7 +201,7 @@ class ClientDetail(_Audited, GenericAPIView):
     def get(self, request, pk):
         client = self._get(request, pk)
         self.audit_object(request, client)
-        return Response(s.ClientSerializer(client).data)
+        return Response(s.ClientSerializer(client, context=_sensitive_context(request.user, [client])).data)
 
     @extend_schema(
         parameters=[ID_PARAM], request=s.ClientUpdateSerializer, responses={200: s.ClientSerializer}
@@ -209,9 +218,8 @@ class ClientDetail(_Audited, GenericAPIView):
             )
             if contact:  # WORK-4
                 client = services.client_contact_update(client=client, acting_user=request.user, **contact)
-        return Response(
-            s.ClientSerializer(client_get(request.user, client.pk, today=clock.request_day()) or client).data
-        )
+        shown = client_get(request.user, client.pk, today=clock.request_day()) or client
+        return Response(s.ClientSerializer(shown, context=_sensitive_context(request.user, [shown])).data)
 
 
 # --- cases ----------------------------------------------------------------------------------------

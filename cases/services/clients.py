@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import access
 from cases.choices import NeedStatus
 from cases.models import Client, ClientNeed, Household
 from catalog import clock, periods
@@ -33,8 +34,11 @@ def _needs_from_codes(codes: Iterable[str], on: datetime.date) -> list[Need]:
     return needs
 
 
-def client_set_needs(*, client: Client, codes: Iterable[str], on: datetime.date) -> None:
-    """Make the client's open needs match `codes`; needs already reduced/resolved keep their history."""
+def client_set_needs(
+    *, client: Client, codes: Iterable[str], on: datetime.date, keep_sensitive: bool = False
+) -> None:
+    """Make the client's open needs match `codes`; needs already reduced/resolved keep their history.
+    `keep_sensitive`: the actor cannot see the sensitive needs (DP-6), so she cannot delete them either."""
     wanted = {n.code: n for n in _needs_from_codes(codes, on)}
     existing = {cn.need.code: cn for cn in client.needs.select_related("need")}
     for code, need in wanted.items():
@@ -42,6 +46,8 @@ def client_set_needs(*, client: Client, codes: Iterable[str], on: datetime.date)
             ClientNeed.objects.create(client=client, need=need, identified_on=on)
     for code, cn in existing.items():
         if code not in wanted and cn.status == NeedStatus.OPEN:
+            if keep_sensitive and cn.need.is_sensitive:
+                continue
             cn.delete()
 
 
@@ -110,6 +116,13 @@ def client_update(
     if not acting_user.has_role(Role.PAP, Role.FALLMANAGER, Role.TEAMLEITUNG):
         raise NotPermitted(_("Ihre Rolle darf Kund*innendaten nicht ändern."))
     client = Client.objects.select_for_update().get(pk=client.pk)
+    if not access.client_data_editor(acting_user, client, today=today):
+        raise NotPermitted(
+            _(
+                "Diese Kundendaten ändert vor der Übernahme die zuweisende pAp, danach die zuständige "
+                "Fallmanager*in."
+            )
+        )
     fields: list[str] = []
     for name, label in (("first_name", _("Der Vorname")), ("last_name", _("Der Nachname"))):
         if name in changes:
@@ -143,8 +156,16 @@ def client_update(
     if fields:
         client.save(update_fields=[*fields, "updated_at"])
     if "needs" in changes:
-        client_set_needs(client=client, codes=changes["needs"], on=today)
+        sees = client.pk in access.sensitive_client_ids(acting_user, [client.pk], today=today)
+        client_set_needs(client=client, codes=changes["needs"], on=today, keep_sensitive=not sees)
     return client
+
+
+def client_site_move(*, client: Client, site) -> None:
+    """The client's site changes with a handover to an FM of another site (SUB-3) — called by that
+    service after its own checks; not an edit of the client's data (no field rule of DP-1 applies)."""
+    client.site = site
+    client.save(update_fields=["site", "updated_at"])
 
 
 @transaction.atomic

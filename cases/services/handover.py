@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATES
 from cases.models import Case
-from cases.services.clients import client_update
+from cases.services.clients import client_site_move
 from cases.services.transitions import lock_case, record_event
 from catalog import clock
 from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
@@ -96,9 +96,8 @@ def case_transfer(
     locked.version += 1
     locked.save(update_fields=["fallmanager", "version", "updated_at"])
     if to_site_id != from_site_id:
-        client_update(
-            client=locked.client, acting_user=acting_user, site=Site.objects.get(pk=to_site_id), today=today
-        )
+        # The handover is the rule that moves a client to another site (SUB-3), not a data edit.
+        client_site_move(client=locked.client, site=Site.objects.get(pk=to_site_id))
     record_event(
         case=locked,
         name="transfer",

@@ -231,7 +231,8 @@ def case_refer(
             code="open_case_exists",
         )
     if needs is not None:
-        client_set_needs(client=client, codes=needs, on=referred_on)
+        # DP-6: a pAp referring again does not see the sensitive needs the FM recorded: they stay.
+        client_set_needs(client=client, codes=needs, on=referred_on, keep_sensitive=client.cases.exists())
     check = client_access_check(client=client)
 
     # ACC-2: without formal access, an individual decision with reason and TL consultation date.

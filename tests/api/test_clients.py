@@ -237,8 +237,9 @@ def test_pap_cannot_move_client_to_another_site(api_as, pap, client_eligible, ar
 def test_client_list_has_constant_queries(api_as, pap, site, django_assert_num_queries):
     client = api_as(pap)
     ClientFactory(site=site)
-    # count, page, prefetched needs, one INSERT into the access log (DP-2)
-    with django_assert_num_queries(4) as one:
+    # count, page, prefetched needs, which clients were never referred (DP-6: whose sensitive needs the
+    # pAp still sees), one INSERT into the access log (DP-2)
+    with django_assert_num_queries(5) as one:
         assert client.get("/api/v1/clients/").json()["count"] == 1
     for _ in range(9):
         c = ClientFactory(site=site)

@@ -179,8 +179,8 @@ MY_PATHS = [
 ]
 
 
-def test_schema_serves_openapi_with_these_paths(api):
-    response = api.get("/api/schema/?format=json")
+def test_schema_serves_openapi_with_these_paths(api_as, fm):
+    response = api_as(fm).get("/api/schema/?format=json")
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
@@ -205,7 +205,13 @@ def test_schema_of_these_endpoints_has_no_warnings_or_errors():
     assert set(MY_PATHS) <= set(schema["paths"])
 
 
-def test_docs_page(api):
-    response = api.get("/api/docs/")
+@pytest.mark.parametrize("path", ["/api/schema/?format=json", "/api/docs/"])
+def test_dp1_schema_and_docs_require_sign_in(api, path):
+    # issue 15 finding 11: the OpenAPI schema and docs are not public.
+    assert api.get(path).status_code == 401
+
+
+def test_docs_page(api_as, fm):
+    response = api_as(fm).get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()

@@ -28,7 +28,7 @@ def test_rep4_bar_chart_accessible_and_escaped():
     assert "<desc id=" in svg and "Tabelle daneben</desc>" in svg
     assert "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt;" in svg
     assert svg.count("<rect ") == 1  # only the 4 has a bar; the suppressed and the zero do not
-    assert "&lt;3</text>" in svg
+    assert ">x</text>" in svg  # DP-3: suppressed
     assert "style=" not in svg  # CSP: no inline styles
 
 

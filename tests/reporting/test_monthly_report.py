@@ -122,7 +122,8 @@ def test_rep1_rep2_seed_example_totals(seed_example):
     assert total["duration_distribution"] == {"0-6": 7, "7-12": 13, "13-24": 12, "25-36": 5, "over_36": 3}
     assert total["admissions"] == 5  # 3 admits + 1 dispute admitted (Nord) + 1 admit (Süd); imports excluded
     assert total["rejections"] == 5
-    assert total["rejections_by_reason"] == {"R01": 4, "R02": 0, "R03": 1, "R04": 0, "R05": 0, "R99": 0}
+    # DP-3 (issue 15 finding 12): the total row is suppressed too — R03 = 1, and R01 = 4 beside it.
+    assert total["rejections_by_reason"] == {"R01": None, "R02": 0, "R03": None, "R04": 0, "R05": 0, "R99": 0}
     assert total["clearing_decisions"] == 9
     assert total["median_clearing_days"] == 40.0  # [5, 10, 20, 30, 40, 40, 40, 40, 50]
 
@@ -159,16 +160,17 @@ def test_rep1_rep2_seed_example_per_area(seed_example):
 def test_dp3_small_cells_below_area_level_suppressed(seed_example):
     data = monthly_report_build(month=OCTOBER, today=TODAY).data
     nord, sued = _area(data, "Bereich Nord"), _area(data, "Bereich Süd")
-    # Süd: 0-6 = 2 and 13-24 = 2 are hidden; two hidden cells need no secondary suppression.
+    # Süd: 0-6 = 2 and 13-24 = 2 are hidden; the published column totals (7, 12) would give them away,
+    # so Nord's cells of those columns are hidden as well (complementary suppression over columns).
     assert sued["duration_distribution"] == {"0-6": None, "7-12": 8, "13-24": None, "25-36": 0, "over_36": 3}
-    assert nord["duration_distribution"] == {"0-6": 5, "7-12": 5, "13-24": 10, "25-36": 5, "over_36": 0}
+    assert nord["duration_distribution"] == {"0-6": None, "7-12": 5, "13-24": None, "25-36": 5, "over_36": 0}
     # Nord: R03 = 1 is hidden; alone it could be recomputed from the 5 rejections, so the smallest other
-    # cell (R02 = 0) is hidden as well.
-    assert nord["rejections_by_reason"] == {"R01": 4, "R02": None, "R03": None, "R04": 0, "R05": 0, "R99": 0}
+    # count above zero (R01 = 4) is hidden as well — a true zero stays 0.
+    assert nord["rejections_by_reason"] == {"R01": None, "R02": 0, "R03": None, "R04": 0, "R05": 0, "R99": 0}
     # The area's own figures are shown even when small (the rule says "below area level").
     assert sued["admissions"] == 1
-    # The total is never suppressed.
-    assert data["total"]["rejections_by_reason"]["R03"] == 1
+    # The total row is suppressed like the areas (DP-3: else R03 = total − visible).
+    assert data["total"]["rejections_by_reason"]["R03"] is None
     assert data["small_cell_limit"] == 3
 
 
@@ -188,7 +190,7 @@ def test_dp3_limit_from_settings(settings, area):
     data = monthly_report_build(month=OCTOBER, today=TODAY).data
     assert data["small_cell_limit"] == 5
     assert _area(data, "Bereich Nord")["duration_distribution"]["0-6"] is None
-    assert data["total"]["duration_distribution"]["0-6"] == 4
+    assert data["total"]["duration_distribution"]["0-6"] is None  # 4 < 5: the total row is suppressed too
 
 
 def test_median_matches_postgres_percentile_cont(area):

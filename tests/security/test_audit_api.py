@@ -85,6 +85,7 @@ def test_dp2_datenschutz_ui_page(client, datenschutz, fm, logged):
     assert page.status_code == 200
     html = page.content.decode()
     assert "fm.berger" in html and "tl.schmidt" in html
-    assert "2 Einträge" in html
+    assert html.count("<td>Lesen</td>") == 2  # the two reads, and the changes (DP-2) beside them
+    assert "<td>Änderung</td>" in html
     client.force_login(fm)
     assert client.get(f"/datenschutz/protokoll/?client={logged.client_id}").status_code == 403

@@ -45,7 +45,7 @@ def _hypothesis_jsonschema_compat(monkeypatch):
 
 
 @pytest.fixture
-def api_schema(db):
+def api_schema(db, fm_token):
     """The schema served by the real WSGI app. Like Django's test client, keep the test's database
     connection open across requests (the handler would close it at request end)."""
     from django.core import signals
@@ -58,7 +58,10 @@ def api_schema(db):
     try:
         # Auth comes from the test (a real token), not from generated header/cookie values.
         yield schemathesis.from_wsgi(
-            "/api/schema/", application, generation_config=GenerationConfig(with_security_parameters=False)
+            "/api/schema/",
+            application,
+            generation_config=GenerationConfig(with_security_parameters=False),
+            headers={"Authorization": f"Token {fm_token}"},  # the schema needs a signed-in user
         )
     finally:
         signals.request_started.connect(close_old_connections)

@@ -4,11 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from web.cases import handover_views, views
+from web.cases.signin_form import SignInForm
 from web.lists import views as list_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("anmelden/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path(
+        "anmelden/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=SignInForm),
+        name="login",
+    ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("faelle/", list_views.caseload, name="case-list"),  # WORK-3: paginated, sortable, filterable
     path("faelle/uebersicht/", views.case_overview, name="case-overview"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import ForwardTarget, HandoverKind
 from cases.selectors import fallmanagers_with_caseload
-from catalog.models import ACCESS_KEY_GROUPS, KeyGroup, Need, RejectionReason
+from catalog.models import ACCESS_KEY_GROUPS, KeyGroup, Need, RejectionReason, sensitive_need_q
 from org.choices import Role
 from org.models import Staff
 from web.cases.forms import DateInput, TransitionForm, text_field, yes_no_field
@@ -143,9 +143,10 @@ class ReferralForm(NeedsMixin):
             self.initial.setdefault(
                 "integration_expected_within_12_months", client.integration_expected_within_12_months
             )
-            self.initial.setdefault(
-                "needs", list(client.needs.filter(status="open").values_list("need__code", flat=True))
-            )
+            open_needs = client.needs.filter(status="open")
+            if client.cases.exists():  # DP-6: after a referral the sensitive needs are the FM's
+                open_needs = open_needs.exclude(sensitive_need_q("need__"))
+            self.initial.setdefault("needs", list(open_needs.values_list("need__code", flat=True)))
 
     def individual_decision(self) -> dict | None:
         data = self.cleaned_data

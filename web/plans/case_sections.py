@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 
 from cases.choices import CaseState, NeedStatus
 from catalog import periods
-from catalog.models import LifeArea
 from plans import selectors
 from plans.choices import OPEN_SERVICE_STATES, SERVICE_STEPS, GoalStatus, ServiceStatus
 from plans.permissions import can_read_plan, can_see_sensitive, can_write_plan
@@ -63,11 +62,7 @@ def needs_context(
     if base["can_write"]:
         have = {cn.need_id for cn in needs}
         catalogue = selectors.need_catalogue() if catalogue is None else catalogue
-        addable = [
-            n
-            for n in catalogue
-            if n.pk not in have and (base["sensitive_ok"] or n.life_area != LifeArea.GESUNDHEIT)
-        ]
+        addable = [n for n in catalogue if n.pk not in have and (base["sensitive_ok"] or not n.is_sensitive)]
         ctx["add_form"] = form or forms.NeedAddForm(needs=addable, sensitive_ok=base["sensitive_ok"])
         ctx["resolve_form"] = forms.NeedResolveForm(initial={"date": today})
     return ctx

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import NeedStatus
-from catalog.models import LifeArea, Need
+from catalog.models import LifeArea, Need, sensitive_need_q
 from catalog.validators import MAX_TEXT
 from plans.choices import ContactKind, GoalKind, GoalStatus, ServiceKind, ServiceStatus
 from plans.models import Partner
@@ -76,7 +76,7 @@ class NeedAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         qs = Need.objects.filter(active=True).order_by("life_area", "sort")
         if not sensitive_ok:
-            qs = qs.exclude(life_area=LifeArea.GESUNDHEIT)
+            qs = qs.exclude(sensitive_need_q())  # DP-6
         self.fields["need"].queryset = qs
         if needs is not None:
             # Reuse an already evaluated list for the choices (no extra query when rendering).

@@ -24,7 +24,7 @@ def _number(value: float | int | None, suppressed_text: str) -> str:
 
 
 def bar_chart(
-    *, title: str, description: str, items: list[tuple[str, int | float | None]], suppressed_text: str = "<3"
+    *, title: str, description: str, items: list[tuple[str, int | float | None]], suppressed_text: str = "x"
 ) -> SafeString:
     """Horizontal bars, one per item (label, value); a suppressed value (None) is drawn as text only."""
     label_width, bar_width, row, top = 230, 300, 26, 8

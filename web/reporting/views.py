@@ -125,7 +125,7 @@ def _report_context(data: dict, trend: list[dict]) -> dict:
             "Abgänge nach Monaten im Fallmanagement; die Zahlen stehen in der Tabelle „Verweildauer“."
         ),
         items=[(row["label"], row["total"]) for row in duration_rows],
-        suppressed_text=f"<{limit}",
+        suppressed_text="x",
     )
     reason_chart = charts.bar_chart(
         title=_("Ablehnungen nach Grund"),

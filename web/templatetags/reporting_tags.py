@@ -8,9 +8,9 @@ register = template.Library()
 
 @register.filter
 def cell(value, limit=3):
-    """A small-cell-suppressed count (DP-3): None reads "<3"."""
+    """A suppressed count (DP-3): None reads "x" (under the limit, or hidden to protect one that is)."""
     if value is None:
-        return f"<{limit}"
+        return "x"
     return figure(value)
 
 
