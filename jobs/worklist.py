@@ -61,7 +61,7 @@ class CaseRef:
 
     pk: int
     audit_client_id: int | None
-    audit_object_type: str = "cases.case"
+    audit_object_type: str = "case"
 
 
 def audit_refs(items: list[WorklistItem]) -> list[CaseRef]:

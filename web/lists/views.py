@@ -98,7 +98,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         gate.shown(  # DP-2: the cases of this page of the list
             [
                 SimpleNamespace(
-                    pk=row["pk"], audit_client_id=row["client_id"], audit_object_type="cases.case",
+                    pk=row["pk"], audit_client_id=row["client_id"], audit_object_type="case",
                     fallmanager_id=row["fallmanager_id"], referred_by_id=row["referred_by_id"],
                 )
                 for row in items
