@@ -107,6 +107,7 @@ def appointment_create(request, pk):
             case=case, acting_user=request.user, today=today, **f.payload()
         ),
         bound_form=True,
+        saved=_("Der Termin ist gespeichert."),
     )
 
 
@@ -129,6 +130,7 @@ def appointment_outcome(request, appointment_id):
             today=today,
             **f.cleaned_data,
         ),
+        saved=_("Das Ergebnis des Termins ist gespeichert."),
     )
 
 
@@ -151,6 +153,7 @@ def notice_create(request, appointment_id):
             today=today,
             **f.cleaned_data,
         ),
+        saved=_("Die Meldung an die Leistungsabteilung ist gespeichert."),
     )
 
 
@@ -310,6 +313,7 @@ def obligation_create(request, pk):
         lambda f: services.obligation_create(
             case=case, acting_user=request.user, today=today, **f.cleaned_data
         ),
+        saved=_("Die Aufforderung bzw. Verpflichtung ist gespeichert."),
     )
 
 
@@ -326,6 +330,7 @@ def exam_create(request, pk):
         lambda f: services.exam_commission_create(
             case=case, acting_user=request.user, today=today, **f.cleaned_data
         ),
+        saved=_("Die Untersuchung ist gespeichert."),
     )
 
 
