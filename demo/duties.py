@@ -1,7 +1,8 @@
 """Demo data of the duties app (MIT-1..4), through the services: for the FM with the most active cases —
 past and future appointments (one held without outcome: the reminder), a client with two missed
 summonses and a notice, a client "nicht erreichbar", and a vulnerable client (open L_PSYCHE need) with two
-missed summonses, for whom the case page prompts the ÄD/BPS offer."""
+missed summonses, for whom the case page prompts the ÄD/BPS offer; the ordinary client also has an
+Aufforderung/Verpflichtung and a BPS examination with its result (MIT-5/MIT-6)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,43 @@ def _appointment(
             today=day,
         )
     return appointment
+
+
+def _obligation_and_exam(case, fm, today: datetime.date) -> None:
+    """MIT-5/MIT-6: an Aufforderung/Verpflichtung (the instrument of its date; not before the current
+    Kooperationsplan) and a commissioned BPS examination with its result (limitations, no diagnosis)."""
+    from plans.models import Agreement
+
+    issued_on = today - datetime.timedelta(days=10)
+    plan = Agreement.objects.filter(case=case, waived=False, superseded_on__isnull=True).first()
+    if plan is not None and plan.concluded_on and plan.concluded_on > issued_on:
+        issued_on = min(plan.concluded_on, today)
+    services.obligation_create(
+        case=case,
+        acting_user=fm,
+        issued_on=issued_on,
+        steps="Bis Monatsende drei Bewerbungen schreiben und die Nachweise vorlegen.",
+        hearing_on=issued_on,
+        today=today,
+    )
+    exam = services.exam_commission_create(
+        case=case,
+        acting_user=fm,
+        service="bps",
+        question="Welche Tätigkeiten sind derzeit zumutbar, in welchem Umfang?",
+        offered_on=today - datetime.timedelta(days=30),
+        consent_given_on=today - datetime.timedelta(days=28),
+        commissioned_on=today - datetime.timedelta(days=27),
+        today=today,
+    )
+    services.exam_result_record(
+        exam=exam,
+        acting_user=fm,
+        result_on=today - datetime.timedelta(days=5),
+        limitations="Keine Arbeit unter Zeitdruck, kein Schichtdienst",
+        capacity="Leichte Tätigkeiten, bis sechs Stunden täglich",
+        today=today,
+    )
 
 
 def build(*, today: datetime.date) -> str:
@@ -110,8 +148,10 @@ def build(*, today: datetime.date) -> str:
     # A vulnerable client with two missed summonses: the ÄD/BPS offer comes first.
     _appointment(vulnerable, fm, today, -30, outcome="missed")
     _appointment(vulnerable, fm, today, -16, outcome="missed")
+    _obligation_and_exam(ordinary, fm, today)
     return (
-        f"{fm.username}: Termine bei {ordinary.client.customer_number}, zwei Versäumnisse "
+        f"{fm.username}: Termine, Verpflichtung und ÄD/BPS-Ergebnis bei {ordinary.client.customer_number}, "
+        f"zwei Versäumnisse "
         f"{two_missed.client.customer_number}, nicht erreichbar {unreachable.client.customer_number}, "
         f"ÄD/BPS-Hinweis {vulnerable.client.customer_number}"
     )

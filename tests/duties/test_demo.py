@@ -3,12 +3,12 @@
 from cases.choices import CaseState
 from demo import duties as demo_duties
 from duties import selectors
-from duties.models import Notice
+from duties.models import ExamCommission, Notice, Obligation
 from tests.conftest import TODAY
 from tests.factories import CaseFactory
 
 
-def test_mit1_to_mit4_demo_has_two_missed_not_reachable_and_a_vulnerable_client(fm, site):
+def test_mit1_to_mit6_demo_has_two_missed_not_reachable_and_a_vulnerable_client(fm, site):
     cases = [CaseFactory(fallmanager=fm, client__site=site, state=CaseState.ACTIVE) for _ in range(4)]
     summary = demo_duties.build(today=TODAY)
     assert fm.username in summary
@@ -21,6 +21,9 @@ def test_mit1_to_mit4_demo_has_two_missed_not_reachable_and_a_vulnerable_client(
     ]
     assert sorted(Notice.objects.values_list("kind", flat=True)) == ["meldeversaeumnis", "nicht_erreichbar"]
     assert sum(selectors.is_vulnerable(c) for c in cases) == 1
+    # MIT-5/MIT-6: one Verpflichtung (the law of TODAY) and one BPS examination with its result
+    assert list(Obligation.objects.values_list("kind", flat=True)) == ["verpflichtung"]
+    assert list(ExamCommission.objects.values_list("status", flat=True)) == ["completed"]
 
 
 def test_dp5_anonymise_blanks_the_duties_free_text(fm, site):

@@ -39,6 +39,7 @@ def test_mit1_fm_plans_a_summons_on_the_page(client, case, fm):
     assert r.status_code == 200
     html = r.content.decode()
     assert "27.11.2026 09:30" in html and "Einladung (PDF)" in html
+    assert "Der Termin ist gespeichert." in html
     appointment = Appointment.objects.get()
     assert appointment.is_summons and appointment.invited_on == D(2026, 11, 20)
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog import periods
-from duties import selectors
-from duties.choices import Outcome, Reachability
+from duties import selectors, services
+from duties.choices import ExamStatus, Outcome, Reachability
 from duties.permissions import can_read_duties, can_see_health_hints, can_write_duties
 from duties.services import WORKING_STATES
 from web.duties import forms
@@ -25,7 +25,25 @@ ORDER = 36
 RECENT = 20
 
 
-def context(case, user, today: datetime.date, *, form=None, error=None, failed: dict | None = None) -> dict:
+def _row_form(failed: dict, kind: str, pk: int, make):
+    """The bound form of a refused per-row post (with its messages), otherwise a fresh one."""
+    bound = failed.get(kind)
+    if bound and bound[0] == pk:
+        failed["shown"] = True
+        return bound[1]
+    return make()
+
+
+def context(
+    case,
+    user,
+    today: datetime.date,
+    *,
+    form=None,
+    error=None,
+    failed: dict | None = None,
+    saved=None,
+) -> dict:
     appointments = list(selectors.appointments_for(case))
     notices = list(selectors.notices_for(case))
     obligations = list(selectors.obligations_for(case))
@@ -47,6 +65,62 @@ def context(case, user, today: datetime.date, *, form=None, error=None, failed: 
                 "can_notify": a.is_summons and a.outcome == Outcome.MISSED and a.pk not in noticed,
             }
         )
+    failed = failed or {}
+    writable_rows = writable
+    notice_rows = [
+        {
+            "n": n,
+            "answer_form": _row_form(
+                failed, "answer", n.pk, lambda: forms.AnswerForm(initial={"answered_on": today})
+            )
+            if writable_rows and n.answered_on is None
+            else None,
+        }
+        for n in notices
+    ]
+    obligation_rows = []
+    for o in obligations:
+        has_conciliation = bool(o.legal_period.conciliation_max_weeks)
+        row = {
+            "o": o,
+            "has_conciliation": has_conciliation,
+            "conciliation_ends_on": services.conciliation_ends_on(o),
+            "conciliation_open": services.conciliation_open_on(o, today),
+        }
+        if writable_rows:
+            if has_conciliation and o.conciliation_ended_on is None:
+                row["conciliation_form"] = _row_form(
+                    failed,
+                    "conciliation",
+                    o.pk,
+                    lambda o=o: forms.ConciliationForm(
+                        initial={"requested_on": o.conciliation_requested_on or today}
+                    ),
+                )
+            row["notice_form"] = _row_form(
+                failed,
+                "duty_notice",
+                o.pk,
+                lambda: forms.DutyNoticeForm(initial={"hearing_on": today}),
+            )
+        obligation_rows.append(row)
+    exam_rows = [
+        {
+            "e": e,
+            "result_form": _row_form(
+                failed, "exam_result", e.pk, lambda: forms.ExamResultForm(initial={"result_on": today})
+            )
+            if writable_rows and e.status == ExamStatus.COMMISSIONED
+            else None,
+        }
+        for e in exams
+    ]
+    if failed and not failed.get("shown") and error is None:
+        # The refused form has no place on the page (e.g. no Schlichtung under the new law): the message on top.
+        (_pk, bound), *_rest = (v for k, v in failed.items() if k != "shown")
+        error = " ".join(bound.non_field_errors()) or " ".join(
+            " ".join(errs) for errs in bound.errors.values()
+        )
     current = periods.legal_period_on(today, table=status.table)
     prompt = False
     if health_ok and current.vulnerable_exam_required and not exams:
@@ -60,8 +134,12 @@ def context(case, user, today: datetime.date, *, form=None, error=None, failed: 
         "case": case,
         "rows": rows,
         "notices": notices,
+        "notice_rows": notice_rows,
         "obligations": obligations,
+        "obligation_rows": obligation_rows,
         "exams": exams,
+        "exam_rows": exam_rows,
+        "saved": saved,
         "health_ok": health_ok,
         "instrument_label": current.get_cooperation_instrument_display(),
         "status": status,
@@ -69,7 +147,7 @@ def context(case, user, today: datetime.date, *, form=None, error=None, failed: 
         "exam_prompt": prompt,
         "can_write": writable,
         "error": error,
-        "failed": failed or {},
+        "failed": failed,
         "section_title": TITLE,
         "benefit_name": current.benefit_name,
     }
@@ -79,7 +157,6 @@ def context(case, user, today: datetime.date, *, form=None, error=None, failed: 
         )
         ctx["outcome_form"] = forms.OutcomeForm()
         ctx["notice_form"] = forms.NoticeForm(initial={"hearing_on": today})
-        ctx["answer_form"] = forms.AnswerForm(initial={"answered_on": today})
         ctx["obligation_form"] = forms.ObligationForm(initial={"issued_on": today})
         if health_ok:
             ctx["exam_form"] = forms.ExamForm(initial={"offered_on": today})

@@ -94,3 +94,31 @@ class ExamForm(forms.Form):
         label=_("Schweigepflichtentbindung am"), widget=DateInput(), required=False
     )
     commissioned_on = forms.DateField(label=_("beauftragt am"), widget=DateInput(), required=False)
+
+
+class ConciliationForm(forms.Form):
+    """MIT-5 (until 2026-06-30): the Schlichtungsverfahren — started on the client's request, then ended."""
+
+    requested_on = forms.DateField(label=_("Schlichtung beantragt am"), widget=DateInput())
+    ended_on = forms.DateField(label=_("Schlichtung beendet am"), widget=DateInput(), required=False)
+
+
+class DutyNoticeForm(forms.Form):
+    """MIT-5: the notice of a possible Pflichtverletzung to the benefits department."""
+
+    act_on = forms.DateField(label=_("Pflichtverletzung am"), widget=DateInput())
+    hearing_on = forms.DateField(label=_("Anhörung am"), widget=DateInput())
+
+
+class ExamResultForm(forms.Form):
+    """MIT-6: the result as work-relevant limitations and the Leistungsbild — no diagnosis."""
+
+    result_on = forms.DateField(label=_("Ergebnis vom"), widget=DateInput())
+    limitations = forms.CharField(
+        label=_("Arbeitsrelevante Einschränkungen"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    capacity = forms.CharField(
+        label=_("Leistungsbild"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )

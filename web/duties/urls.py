@@ -19,4 +19,7 @@ urlpatterns = [
     path("kalender/abo/widerrufen/", views.calendar_feed_revoke, name="calendar-feed-revoke"),
     path("kalender/abo/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("meldungen/<int:notice_id>/antwort/", views.notice_answer, name="notice-answer"),
+    path("mitwirkung/<int:obligation_id>/schlichtung/", views.conciliation_record, name="conciliation"),
+    path("mitwirkung/<int:obligation_id>/meldung/", views.duty_notice_create, name="duty-notice-create"),
+    path("untersuchung/<int:exam_id>/ergebnis/", views.exam_result, name="exam-result"),
 ]

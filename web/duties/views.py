@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.decorators import audited
 from catalog import clock
 from duties import selectors, services
+from duties.choices import NoticeKind
 from duties.models import CalendarFeed
 from fallmanagement.errors import DomainError, NotFound, NotPermitted, add_domain_error
 from org.choices import Role
@@ -31,28 +32,42 @@ def _guarded(get):
         raise PermissionDenied(exc.message) from None
 
 
-def _respond(request, case, *, ok: bool, **kwargs) -> HttpResponse:
-    sec = case_sections.section(case=case, user=request.user, today=clock.request_day(request), **kwargs)
+def _respond(request, case, *, ok: bool, status: int = 400, saved=None, **kwargs) -> HttpResponse:
+    """htmx: the re-rendered section (200 so htmx swaps it, also with errors; `saved` adds the
+    confirmation). Otherwise: back to the case page, or the section alone with the errors (400/409)."""
+    saved = saved if ok and request.htmx else None
+    sec = case_sections.section(
+        case=case, user=request.user, today=clock.request_day(request), saved=saved, **kwargs
+    )
     html = render_to_string(sec.template, sec.context, request=request)
     if request.htmx:
         return HttpResponse(html)
     if ok:
         return redirect(reverse("case-detail", args=[case.pk]) + "#duties-appointments")
     return render(
-        request, "plans/section_page.html", {"case": case, "title": sec.title, "html": html}, status=400
+        request, "plans/section_page.html", {"case": case, "title": sec.title, "html": html}, status=status
     )
 
 
-def _run(request, case, form, call, *, bound_form: bool = False) -> HttpResponse:
+def _run(
+    request, case, form, call, *, bound_form: bool = False, row: tuple | None = None, saved=None
+) -> HttpResponse:
+    """`row` = (kind, pk) of a per-row form: on a refusal that bound form is shown at its row with the
+    service's messages on it (`add_domain_error`)."""
     if form.is_valid():
         try:
             call(form)
         except DomainError as error:
+            if row:
+                add_domain_error(form, error)
+                return _respond(request, case, ok=False, status=error.status, failed={row[0]: (row[1], form)})
             if bound_form:
                 add_domain_error(form, error)
-                return _respond(request, case, ok=False, form=form)
-            return _respond(request, case, ok=False, error=error.message)
-        return _respond(request, case, ok=True)
+                return _respond(request, case, ok=False, status=error.status, form=form)
+            return _respond(request, case, ok=False, status=error.status, error=error.message)
+        return _respond(request, case, ok=True, saved=saved)
+    if row:
+        return _respond(request, case, ok=False, failed={row[0]: (row[1], form)})
     if bound_form:
         return _respond(request, case, ok=False, form=form)
     messages = [
@@ -92,6 +107,7 @@ def appointment_create(request, pk):
             case=case, acting_user=request.user, today=today, **f.payload()
         ),
         bound_form=True,
+        saved=_("Der Termin ist gespeichert."),
     )
 
 
@@ -114,6 +130,7 @@ def appointment_outcome(request, appointment_id):
             today=today,
             **f.cleaned_data,
         ),
+        saved=_("Das Ergebnis des Termins ist gespeichert."),
     )
 
 
@@ -136,6 +153,7 @@ def notice_create(request, appointment_id):
             today=today,
             **f.cleaned_data,
         ),
+        saved=_("Die Meldung an die Leistungsabteilung ist gespeichert."),
     )
 
 
@@ -152,6 +170,8 @@ def notice_answer(request, notice_id):
         lambda f: services.notice_answer_record(
             notice=notice, acting_user=request.user, today=today, **f.cleaned_data
         ),
+        row=("answer", notice.pk),
+        saved=_("Die Antwort der Leistungsabteilung ist gespeichert."),
     )
 
 
@@ -293,6 +313,7 @@ def obligation_create(request, pk):
         lambda f: services.obligation_create(
             case=case, acting_user=request.user, today=today, **f.cleaned_data
         ),
+        saved=_("Die Aufforderung bzw. Verpflichtung ist gespeichert."),
     )
 
 
@@ -309,6 +330,7 @@ def exam_create(request, pk):
         lambda f: services.exam_commission_create(
             case=case, acting_user=request.user, today=today, **f.cleaned_data
         ),
+        saved=_("Die Untersuchung ist gespeichert."),
     )
 
 
@@ -321,3 +343,69 @@ def obligation_download(request, obligation_id):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{obligation.kind}-{obligation.pk}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def conciliation_record(request, obligation_id):
+    """MIT-5 (until 2026-06-30): start (on the client's request) or end a Schlichtungsverfahren."""
+    today = clock.request_day(request)
+    obligation = _guarded(
+        lambda: selectors.obligation_get(request.user, obligation_id, write=True, today=today)
+    )
+    form = forms.ConciliationForm(request.POST)
+    return _run(
+        request,
+        obligation.case,
+        form,
+        lambda f: services.conciliation_record(
+            obligation=obligation, acting_user=request.user, today=today, **f.cleaned_data
+        ),
+        row=("conciliation", obligation.pk),
+        saved=_("Das Schlichtungsverfahren ist gespeichert."),
+    )
+
+
+@login_required
+@require_POST
+def duty_notice_create(request, obligation_id):
+    """MIT-5: the notice of a possible Pflichtverletzung to the benefits department."""
+    today = clock.request_day(request)
+    obligation = _guarded(
+        lambda: selectors.obligation_get(request.user, obligation_id, write=True, today=today)
+    )
+    form = forms.DutyNoticeForm(request.POST)
+    return _run(
+        request,
+        obligation.case,
+        form,
+        lambda f: services.notice_create(
+            case=obligation.case,
+            acting_user=request.user,
+            kind=NoticeKind.PFLICHTVERLETZUNG,
+            obligation_id=obligation.pk,
+            today=today,
+            **f.cleaned_data,
+        ),
+        row=("duty_notice", obligation.pk),
+        saved=_("Die Meldung an die Leistungsabteilung ist gespeichert."),
+    )
+
+
+@login_required
+@require_POST
+def exam_result(request, exam_id):
+    """MIT-6: the result of a commissioned ÄD/BPS examination (FM and substitute only)."""
+    today = clock.request_day(request)
+    exam = _guarded(lambda: selectors.exam_get(request.user, exam_id, today=today))
+    form = forms.ExamResultForm(request.POST)
+    return _run(
+        request,
+        exam.case,
+        form,
+        lambda f: services.exam_result_record(
+            exam=exam, acting_user=request.user, today=today, **f.cleaned_data
+        ),
+        row=("exam_result", exam.pk),
+        saved=_("Das Ergebnis der Untersuchung ist gespeichert."),
+    )
