@@ -27,12 +27,13 @@ def _day_bounds(day: datetime.date) -> datetime.datetime:
 def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[WorklistItem]:
     if not (user.is_authenticated and user.role == Role.FALLMANAGER):
         return []
-    scope = access.case_scope_q(user, today, prefix="case__")
-    if scope is None:
-        return []
+    # The FM's own cases and those she covers for (SUB-1), like every worklist source (one memoized query).
+    fm_ids = access.worked_fallmanager_ids(user, today)
     start, end = _day_bounds(today), _day_bounds(until + datetime.timedelta(days=1))
     rows = (
-        Appointment.objects.filter(scope, case__state__in=(CaseState.CLEARING, CaseState.ACTIVE))
+        Appointment.objects.filter(
+            case__fallmanager_id__in=fm_ids, case__state__in=(CaseState.CLEARING, CaseState.ACTIVE)
+        )
         .filter(outcome="")
         .filter(starts_at__lt=end)
         .values_list(
@@ -53,7 +54,7 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
         local = timezone.localtime(starts_at)
         # An upcoming appointment leads into the calendar (its day); a missing outcome to the case page.
         url = reverse("case-detail", args=[case_id]) + f"#appointment-{pk}"
-        name = f"{first} {last}".strip()
+        name = f"{last}, {first}".strip(", ")
         if starts_at >= start:
             label = (_("Meldetermin am %(at)s") if is_summons else _("Termin am %(at)s")) % {
                 "at": local.strftime("%d.%m.%Y %H:%M")

@@ -231,6 +231,10 @@ def test_journey_review_at_24_months_to_closure_and_report(
     form.get_by_label("Beendigungsgrund").select_option("B01")
     form.get_by_label("Übergabegespräch mit der übernehmenden pAp am").fill(iso(today))
     form.get_by_label("Übernehmende pAp").select_option(label=pap.get_full_name())
+    # EXIT-1: the placement-relevant information for the taking-over pAp.
+    form.get_by_label("Übergabevermerk (vermittlungsrelevante Informationen)").fill(
+        "Arbeitsvertrag liegt vor; Fahrtkosten sind geklärt."
+    )
     form.get_by_label("Zahl der abgebauten Handlungsbedarfe").fill("2")
     page.once("dialog", lambda dialog: dialog.accept())
     form.get_by_role("button", name="Fall beenden").click()
