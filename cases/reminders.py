@@ -77,7 +77,8 @@ def case_reminders() -> tuple[CaseReminderSource, ...]:
 
 def _access_check_eligible(incremental: bool) -> str:
     """ACC-4: clients who meet the need/forecast part of ACC-1 and have no open case are checked every 6
-    months by the pAps of their site; due = last check (or creation) + 6 months.
+    months by their responsible pAp (none set: the pAps of their site); due = last check (or creation) +
+    6 months.
 
     Incremental (there was an earlier run): only the *candidates* — clients whose due date entered the
     window since the last run (range scans on `access_checked_on`, resp. `created_at` for clients never
@@ -112,9 +113,9 @@ def _access_check_eligible(incremental: bool) -> str:
             GROUP BY cn.client_id
             HAVING count(*) >= {min_needs}
         ), eligible AS (
-            SELECT d.client_id, d.site_id, d.due_on
+            SELECT d.client_id, d.site_id, d.due_on, d.pap_id
             FROM (
-                SELECT cl.id AS client_id, cl.site_id,
+                SELECT cl.id AS client_id, cl.site_id, cl.responsible_pap_id AS pap_id,
                        {due_on}
                        AS due_on
                 FROM cases_client cl JOIN needy ON needy.client_id = cl.id

@@ -628,6 +628,7 @@ class DemoBuilder:
                 individual = {
                     "reason": rng.choice(INDIVIDUAL_REASONS),
                     "teamleitung_consulted_on": ep.referred_on - self._days(0, 5),
+                    "teamleitung": self._tl(pap),  # ACC-2: which TL was consulted
                 }
             case = case_services.case_refer(
                 acting_user=pap,
@@ -775,6 +776,8 @@ class DemoBuilder:
 
     def run_hooks(self, plans: list[ClientPlan]) -> None:
         self._step("Vereinbarungen, Ziele und Kontakte", lambda: self._plans_content(plans))
+
+        self._step("Leitlinien-Regeln", lambda: demo_rules.build(today=self.today))  # demo/rules.py
 
         def daily_jobs() -> str:
             result = daily_jobs_run(on=self.today, send_digests=False)

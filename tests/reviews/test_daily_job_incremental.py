@@ -291,11 +291,11 @@ def test_acc4_incremental_runs_find_changed_clients_and_leave_nothing_for_a_full
     # The date window: unchanged, due 28.11.2026 — 14 days ahead on 14.11.; then a new pAp at the site.
     assert run_jobs(D(2026, 11, 14))["access_check_due"] == 1
     StaffFactory(username="pap.neu", role=Role.PAP, team=team)
-    assert run_jobs(D(2026, 11, 15))["access_check_due"] == 4
+    # ACC-4: the client handed over at the exit has a responsible pAp — only she is reminded of him.
+    assert run_jobs(D(2026, 11, 15))["access_check_due"] == 3
     assert {c for c, who, _due in access_reminders() if who == "pap.neu"} == {
         gets_need.pk,
         forecast.pk,
-        in_fm.client_id,
         by_date.pk,
     }
     assert created(daily.reviews_and_reminders_create(on=D(2026, 11, 15), full=True)) == {}
