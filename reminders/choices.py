@@ -13,3 +13,15 @@ class ReminderKind(models.TextChoices):
     AGREEMENT_REVIEW_DUE = "agreement_review_due", _("Überprüfung der Vereinbarung fällig")  # PLAN-3 (plans)
     ACCESS_CHECK_DUE = "access_check_due", _("Regelmäßige Zugangsprüfung fällig")  # ACC-4 (cases)
     MAX_DURATION_REACHED = "max_duration_reached", _("Höchstdauer von 36 Monaten erreicht")  # REV-4 (reviews)
+    # --- guideline rules (issue 16) ---
+    AGREEMENT_REVIEW_OVERDUE = (
+        "agreement_review_overdue",
+        _("Überprüfung der Vereinbarung überfällig"),
+    )  # PLAN-3, REV-6 (plans)
+    AGREEMENT_MISSING = "agreement_missing", _("Kooperationsplan fehlt")  # PLAN-3 (plans)
+    AGREEMENT_WAIVED = "agreement_waived", _("Kooperationsplan noch nicht abgeschlossen")  # PLAN-3 (plans)
+    ACCESS_CHECK_OVERDUE = (
+        "access_check_overdue",
+        _("Regelmäßige Zugangsprüfung überfällig"),
+    )  # ACC-4, REV-6 (cases)
+    CLEARING_OUTCOME = "clearing_outcome", _("Ergebnis des Clearings")  # CLR-4 (cases), to the referring pAp
