@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("api.plans.urls")),
     path("", include("api.reporting.urls")),
     path("", include("api.audit.urls")),
+    path("", include("api.oversight.urls")),  # ACC-2, ACC-4, CLR-4 (beside API.md)
 ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("web.plans.urls")),
     path("", include("web.reporting.urls")),
     path("", include("web.audit.urls")),
+    path("", include("web.oversight.urls")),  # ACC-2, ACC-4, CLR-4, TL quality view
 ]

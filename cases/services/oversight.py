@@ -67,19 +67,40 @@ def individual_decision_confirm(
     return locked
 
 
+def may_set_responsible_pap(client: Client, user) -> bool:
+    """ACC-4: which TL changes a client's responsible pAp — the TL of the current responsible pAp's team,
+    or of the FM of the client's latest case; for a client with neither, a TL of the client's site."""
+    if not (getattr(user, "is_authenticated", False) and user.role == Role.TEAMLEITUNG and user.is_active):
+        return False
+    teams = set(user.led_teams.values_list("pk", flat=True))
+    pap_team = (
+        Staff.objects.filter(pk=client.responsible_pap_id).values_list("team_id", flat=True).first()
+        if client.responsible_pap_id
+        else None
+    )
+    fm_team = (
+        Case.objects.filter(client_id=client.pk)
+        .order_by("-pk")
+        .values_list("fallmanager__team_id", flat=True)
+        .first()
+    )
+    if pap_team is None and fm_team is None:
+        return user.led_teams.filter(site_id=client.site_id).exists()
+    return pap_team in teams or fm_team in teams
+
+
 @transaction.atomic
 def client_responsible_pap_set(
     *, client: Client, pap: Staff | None, acting_user: Staff, today: datetime.date | None = None
 ) -> Client:
-    """ACC-4: a TL of the client's site changes the client's responsible pAp (an active pAp of that site)."""
+    """ACC-4: the TL (`may_set_responsible_pap`) changes the client's responsible pAp (an active pAp of the
+    client's site)."""
     today = clock.today(today)
     locked = Client.objects.select_for_update().get(pk=client.pk)
-    if not (
-        acting_user.is_authenticated
-        and acting_user.role == Role.TEAMLEITUNG
-        and acting_user.led_teams.filter(site_id=locked.site_id).exists()
-    ):
-        raise NotPermitted(_("Nur eine Teamleitung des Standorts kann die zuständige pAp ändern."))
+    if not may_set_responsible_pap(locked, acting_user):
+        raise NotPermitted(
+            _("Nur die Teamleitung der zuständigen pAp oder Fallmanager*in kann die zuständige pAp ändern.")
+        )
     if (
         pap is None
         or pap.role != Role.PAP
