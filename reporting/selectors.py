@@ -29,6 +29,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -55,6 +56,9 @@ FIGURES: list[tuple[str, str]] = [
     ("exits", _("Abgänge aus dem Fallmanagement")),
     ("integrations", _("Integrationen")),
     ("integration_rate", _("Integrationen je Abgang (%)")),
+    # REP-2: integrations in relation to the average caseload of the month (the rate the statistics use)
+    ("integration_quota", _("Integrationsquote (%)")),
+    ("caseload_average", _("Durchschnittlicher Fallbestand im Monat")),
     ("medical_service_involved", _("Einschaltungen Ärztlicher Dienst")),
     ("health_need", _("Personen mit Handlungsbedarf gesundheitliche Einschränkungen")),
     ("needs_at_start", _("Handlungsbedarfe zu Beginn")),
@@ -180,6 +184,17 @@ def _rate(part: int, whole: int) -> float | None:
     return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def _quota(integrations: int, average_caseload: float) -> float | None:
+    """REP-2 Integrationsquote: integrations per average caseload of the month, in % (one decimal)."""
+    if not average_caseload:
+        return None
+    return float(
+        (Decimal(integrations) * 100 / Decimal(str(average_caseload))).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    )
+
+
 def _round(value) -> float | None:
     return None if value is None else round(float(value), 1)
 
@@ -269,6 +284,8 @@ def _empty_figures() -> dict:
         "median_clearing_days": None,
         "caseload_counted": 0,
         "caseload_target": 0,
+        "caseload_average": 0.0,
+        "integration_quota": None,
     }
 
 
@@ -344,6 +361,31 @@ def monthly_figures(*, month: datetime.date) -> dict:
         if row["area"] is not None:
             per_area.setdefault(row["area"], _empty_figures())["caseload_counted"] = row["n"]
         total["caseload_counted"] += row["n"]
+    # REP-2: the average caseload of the month = case-days of counted (active) cases / days of the month.
+    days = (month_end - month).days + 1
+    case_days = (
+        Case.objects.filter(admitted_on__lte=month_end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=month))
+        .values(area=F("fallmanager__team__site__area"))
+        .annotate(
+            d=Sum(
+                RawSQL(
+                    "GREATEST(0, LEAST(COALESCE(cases_case.closed_on - 1, %s::date), %s::date)"
+                    " - GREATEST(cases_case.admitted_on, %s::date) + 1)",
+                    [month_end, month_end, month],
+                )
+            )
+        )
+        .order_by()
+    )
+    total_days = 0
+    for row in case_days:
+        if row["area"] is not None:
+            per_area.setdefault(row["area"], _empty_figures())["caseload_average"] = round(
+                (row["d"] or 0) / days, 1
+            )
+        total_days += row["d"] or 0
+    total["caseload_average"] = round(total_days / days, 1)
     hours = (
         Staff.objects.filter(role=Role.FALLMANAGER, is_active=True, team__isnull=False)
         .values("weekly_hours", area=F("team__site__area"))
@@ -359,12 +401,14 @@ def monthly_figures(*, month: datetime.date) -> dict:
     area_rows = []
     for area_id, figures in per_area.items():
         figures["integration_rate"] = _rate(figures["integrations"], figures["exits"])
+        figures["integration_quota"] = _quota(figures["integrations"], figures["caseload_average"])
         # DP-3: breakdowns below area level are suppressed; the area's own figures are shown.
         figures["duration_distribution"] = suppress_cells(figures["duration_distribution"], limit=limit)
         figures["rejections_by_reason"] = suppress_cells(figures["rejections_by_reason"], limit=limit)
         area_rows.append({"area": names.get(area_id, "?"), "area_id": area_id, **figures})
     area_rows.sort(key=lambda r: r["area"])
     total["integration_rate"] = _rate(total["integrations"], total["exits"])
+    total["integration_quota"] = _quota(total["integrations"], total["caseload_average"])
     known = {r["code"] for r in reasons}
     return {
         "month": month.strftime("%Y-%m"),
