@@ -476,6 +476,18 @@ DASHBOARD_FIGURES: list[tuple[str, str]] = [
 ]
 
 
+# The TL's quality view (Handlungsleitlinie V, Qualitätssicherung): per team, each with its list of cases.
+# Figures of the dashboard are reused; the two of its own are counted in the same query.
+QUALITY_FIGURES: list[tuple[str, str]] = [
+    ("reviews_missed", _("Versäumte Fortführungsprüfungen")),
+    ("clearing_overdue", _("Clearing überfällig")),
+    ("agreement_missing", _("Ohne Kooperationsplan oder begründeten Verzicht")),
+    ("contact_gap", _("Kontaktlücke")),
+    ("beyond_24", _("Länger als 24 Monate im Fallmanagement")),
+]
+QUALITY_ONLY = [key for key, _label in QUALITY_FIGURES if key not in {k for k, _l in DASHBOARD_FIGURES}]
+
+
 # The dashboard figures counted from case events (admissions, rejections, rejection reasons).
 EVENT_FIGURES = ("admissions", "rejections")
 
@@ -529,6 +541,8 @@ def case_conditions(*, today: datetime.date, reason_codes: list[str] = ()) -> di
         "reviews_due": None,
         "reviews_awaiting_tl": None,
         "contact_gap": None,
+        "reviews_missed": None,
+        "agreement_missing": None,
     }
     for code in reason_codes:
         conds[f"reason:{code}"] = Q(Exists(events.filter(_rejection_q(), payload__reason_code=code)))
@@ -541,6 +555,17 @@ def case_conditions(*, today: datetime.date, reason_codes: list[str] = ()) -> di
             Exists(
                 reviews.filter(Q(state="approval_pending") | Q(state="documented", gate="inform_teamleitung"))
             )
+        )
+        # REV-7: an active case with a review marked missed.
+        conds["reviews_missed"] = Q(state=CaseState.ACTIVE) & Q(Exists(reviews.filter(state="missed")))
+    agreement = optional_model("plans", "Agreement", {"case"})
+    if agreement is not None:
+        # PLAN-3: active 4 weeks after admission (or import) with neither an agreement nor a waiver.
+        missing_cutoff = today - datetime.timedelta(days=periods.AGREEMENT_MISSING_DAYS)
+        conds["agreement_missing"] = (
+            Q(state=CaseState.ACTIVE, admitted_on__lt=missing_cutoff)
+            & (Q(imported_on__isnull=True) | Q(imported_on__lt=missing_cutoff))
+            & ~Q(Exists(agreement.objects.filter(case=OuterRef("pk"))))
         )
     contact = _contact_model()
     if contact is not None:
@@ -688,7 +713,7 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
     available = {key: q is not None for key, q in conds.items()}
     for team in by_team.values():
         row = rows.get(team.pk, {})
-        for key, _label in DASHBOARD_FIGURES:
+        for key in [k for k, _label in DASHBOARD_FIGURES] + QUALITY_ONLY:
             value = row.get(key, 0) if available[key] else None
             team.figures[key] = value
             if value is not None:
@@ -701,7 +726,9 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
         team.median_months = _round(row.get("median_months"))
         total.fms.extend(team.fms)
     if not teams:
-        total.figures = {key: (0 if available[key] else None) for key, _label in DASHBOARD_FIGURES}
+        total.figures = {
+            key: (0 if available[key] else None) for key in [k for k, _l in DASHBOARD_FIGURES] + QUALITY_ONLY
+        }
         total.reasons = dict.fromkeys(codes, 0)
     if len(teams) == 1:
         total.median_months = by_team[teams[0].pk].median_months
@@ -717,7 +744,11 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
     )
 
 
-DASHBOARD_LIST_KINDS = {key for key, _label in DASHBOARD_FIGURES} | {"rejection_reason"}
+DASHBOARD_LIST_KINDS = (
+    {key for key, _label in DASHBOARD_FIGURES}
+    | {key for key, _label in QUALITY_FIGURES}
+    | {"rejection_reason"}
+)
 
 
 def dashboard_cases(
