@@ -62,7 +62,11 @@ def is_case_fm(case: Case, user, *, today: datetime.date | None = None) -> bool:
         return True
     today = clock.today(today)
     return Substitution.objects.filter(
-        absent_id=case.fallmanager_id, substitute=user, starts_on__lte=today, ends_on__gte=today
+        absent_id=case.fallmanager_id,
+        substitute=user,
+        starts_on__lte=today,
+        ends_on__gte=today,
+        pending=False,
     ).exists()
 
 
@@ -124,7 +128,9 @@ def _scope_q_resolve(user, today: datetime.date, prefix: str = "") -> Q | None:
     q: Q | None = None
     if user.role == Role.FALLMANAGER:
         # Own cases and, while a substitution runs, those of the FMs she covers for (SUB-1).
-        covered = Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today)
+        covered = Substitution.objects.filter(
+            substitute=user, starts_on__lte=today, ends_on__gte=today, pending=False
+        )
         q = Q(**{f"{p}fallmanager__in": [user.pk, *covered.values_list("absent_id", flat=True)]})
     elif user.role == Role.TEAMLEITUNG:
         members = Staff.objects.filter(team__in=user.led_teams.all())
@@ -188,7 +194,11 @@ def case_capacity(user, case: Case, *, today: datetime.date | None = None) -> st
         if case.fallmanager_id == user.pk:
             return Capacity.OWN_CASE
         if Substitution.objects.filter(
-            absent_id=case.fallmanager_id, substitute=user, starts_on__lte=today, ends_on__gte=today
+            absent_id=case.fallmanager_id,
+            substitute=user,
+            starts_on__lte=today,
+            ends_on__gte=today,
+            pending=False,
         ).exists():
             return Capacity.SUBSTITUTION
         if has_case_grant(user, case, today):
