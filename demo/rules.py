@@ -28,7 +28,49 @@ def build(*, today) -> str:
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         reviews = document_past_reviews(today=today)
     confirmed = confirm_individual_decisions(today=today)
-    return f"{reviews} Prüfungen rechtzeitig dokumentiert, {confirmed} Einzelfallentscheidungen bestätigt"
+    agreements = conclude_agreements(today=today)
+    return (
+        f"{reviews} Prüfungen rechtzeitig dokumentiert, {confirmed} Einzelfallentscheidungen bestätigt, "
+        f"{agreements} Kooperationspläne abgeschlossen"
+    )
+
+
+def conclude_agreements(*, today) -> int:
+    """PLAN-3: 9 of 10 active cases without an agreement get one (reviewed within the last 5 months, so
+    its review date lies ahead); the 10th keeps the "agreement missing" reminder."""
+    import datetime
+
+    from cases.choices import CaseState
+    from cases.models import Case
+    from fallmanagement.errors import DomainError
+    from plans import services as plan_services
+
+    n = 0
+    cases = (
+        Case.objects.filter(state=CaseState.ACTIVE, admitted_on__isnull=False, agreements__isnull=True)
+        .select_related("fallmanager")
+        .order_by("pk")
+    )
+    for case in cases:
+        if case.pk % 10 == 0:
+            continue
+        concluded = max(
+            case.admitted_on + datetime.timedelta(days=14), today - datetime.timedelta(days=case.pk % 150)
+        )
+        concluded = min(concluded, today)
+        try:
+            plan_services.agreement_conclude(
+                case=case,
+                acting_user=case.fallmanager,
+                concluded_on=concluded,
+                client_commitments="Termine wahrnehmen, Bewerbungen schreiben, Beratung annehmen.",
+                jobcenter_commitments="Coaching, Übernahme von Bewerbungskosten.",
+                today=today,
+            )
+        except DomainError:
+            continue
+        n += 1
+    return n
 
 
 def document_past_reviews(*, today) -> int:

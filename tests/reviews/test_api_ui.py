@@ -207,7 +207,7 @@ def test_build_monthly_report_command_calls_reporting(monkeypatch, capsys):
     monkeypatch.setattr(
         reporting.services,
         "monthly_report_build",
-        lambda *, month, today=None: calls.append(month),
+        lambda *, month, today=None, reason="": calls.append(month),
         raising=False,
     )
     call_command("build_monthly_report", "--month", "2026-10")
