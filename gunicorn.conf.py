@@ -15,6 +15,9 @@ timeout = 30
 graceful_timeout = 10
 # Load Django once in the master: workers fork from it (shared memory pages, fast restarts).
 preload_app = True
+# gunicorn ≥ 24 opens a control socket at one fixed path per user; several instances on one machine (two
+# `make run`s, the scale-out benchmark) would fight over it, and nothing here uses it.
+control_socket_disable = True
 
 
 def pre_fork(server, worker):

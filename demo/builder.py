@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from cases import services as case_services
 from cases.choices import CaseState, ForwardTarget, HandoverKind, NeedStatus
@@ -31,6 +31,7 @@ from cases.selectors import fallmanagers_with_caseload
 from catalog import clock
 from catalog.models import ACCESS_KEY_GROUPS, Need
 from demo import rules as demo_rules
+from demo.story import demo_logins, story_build
 from fallmanagement.errors import DomainError
 from jobs.daily import daily_jobs_run
 from org.choices import Role
@@ -783,6 +784,7 @@ class DemoBuilder:
             result = daily_jobs_run(on=self.today, send_digests=False)
             return f"ausgeführt ({result})"
 
+        self._step("Arbeitsalltag", lambda: story_build(today=self.today, rng=self.rng))
         self._step("Tägliche Jobs (Fortführungsprüfungen, Erinnerungen)", daily_jobs)
 
     def _plans_content(self, plans: list[ClientPlan]) -> str | None:
@@ -865,59 +867,7 @@ class DemoBuilder:
             "fms_part_time": sum(1 for fm in fms if fm.weekly_hours < Decimal("39")),
         }
 
-        logins: list[tuple[str, str, str]] = []
-        full_over = sorted(
-            (fm for fm in over if fm.weekly_hours >= Decimal("39")),
-            key=lambda f: f.counted - f.caseload_target,
-        )
-        over_fm = (full_over or sorted(over, key=lambda f: f.counted - f.caseload_target) or [None])[-1]
-        if over_fm:
-            logins.append(
-                (
-                    "Fallmanager*in über Soll",
-                    over_fm.username,
-                    f"{over_fm.counted} aktive Fälle, Soll {over_fm.caseload_target}",
-                )
-            )
-        part = [fm for fm in fms if fm.weekly_hours < Decimal("39") and fm not in over] or [
-            fm for fm in fms if fm.weekly_hours < Decimal("39")
-        ]
-        if part:
-            fm = max(part, key=lambda f: f.counted)
-            logins.append(
-                (
-                    "Fallmanager*in in Teilzeit",
-                    fm.username,
-                    f"{str(fm.weekly_hours).replace('.', ',')} h, {fm.counted} aktive Fälle, Soll {fm.caseload_target}",
-                )
-            )
-        tls = (
-            Staff.objects.filter(role=Role.TEAMLEITUNG)
-            .annotate(
-                disputes=Count(
-                    "led_teams__members__fm_cases",
-                    filter=Q(led_teams__members__fm_cases__state=CaseState.DISPUTED),
-                )
-            )
-            .order_by("-disputes", "username")
-        )
-        tl = tls.first()
-        if tl:
-            teams = ", ".join(t.name for t in tl.led_teams.all())
-            logins.append(("Teamleitung", tl.username, f"{tl.disputes} offene Widersprüche; {teams}"))
-        pap = (
-            Staff.objects.filter(role=Role.PAP)
-            .annotate(n=Count("referred_cases"))
-            .order_by("-n", "username")
-            .first()
-        )
-        if pap:
-            logins.append(("pAp", pap.username, f"{pap.n} Zuweisungen, {pap.team}"))
-        logins.append(("Bereichsleitung", "bl.nord", "Bereich Nord"))
-        logins.append(("Controlling", "controlling", "nur anonyme Auswertungen"))
-        logins.append(("Datenschutz", "datenschutz", "Zugriffsprotokoll, Löschfristen"))
-        logins.append(("Administration", "admin", "Superuser, Stammdaten"))
-        return counts, logins
+        return counts, demo_logins(today)
 
 
 def real_staff():

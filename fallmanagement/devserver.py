@@ -372,6 +372,8 @@ def main(argv: list[str]) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    # Explicitly, too: a launcher started from a background job inherits SIGINT as ignored.
+    signal.signal(signal.SIGINT, stop)
     sub, rest = (argv[0], argv[1:]) if argv else ("run", [])
     try:
         if sub == "run":

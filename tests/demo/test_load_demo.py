@@ -189,14 +189,70 @@ def test_summary_names_the_demo_logins(demo):
     assert DEMO_PASSWORD in demo
     for username in ("bl.nord", "controlling", "datenschutz", "admin"):
         assert f"  {username} " in demo
-    for label in ("Fallmanager*in über Soll", "Fallmanager*in in Teilzeit", "Teamleitung", "pAp"):
-        assert label in demo
+    for label in ("Fallmanager*in", "Fallmanager*in in Teilzeit", "Vertretung", "Teamleitung", "pAp"):
+        assert f"  {label} " in demo
+
+
+def printed(demo_output: str) -> dict[str, str]:
+    """Role label → username of the printed login table."""
+    table = demo_output.split("Demo-Zugänge", 1)[1].splitlines()[3:]
+    rows = {}
+    for line in table:
+        parts = [p for p in line.strip().split("  ") if p]
+        if len(parts) >= 2:
+            rows[parts[0].strip()] = parts[1].strip()
+    return rows
+
+
+def test_printed_logins_work_together(demo):
+    """The pAp refers to the printed FMs' teams, their TL is printed and has work waiting, the substitute
+    covers the printed FM today, the BL leads that area, controlling has 12 reports, datenschutz a log."""
+    from audit.models import AccessLog
+    from org.models import Substitution
+    from plans.models import Partner
+    from reporting.models import MonthlyReport
+    from reviews.models import Review, waits_for_teamleitung_q
+
+    logins = printed(demo)
+    tl = Staff.objects.get(username=logins["Teamleitung"], role=Role.TEAMLEITUNG)
+    teams = set(tl.led_teams.values_list("pk", flat=True))
+    fm = Staff.objects.get(username=logins["Fallmanager*in"], role=Role.FALLMANAGER)
+    part = Staff.objects.get(username=logins["Fallmanager*in in Teilzeit"], role=Role.FALLMANAGER)
+    assert {fm.team_id, part.team_id} <= teams
+    assert part.weekly_hours < 39
+    pap = Staff.objects.get(username=logins["pAp"], role=Role.PAP)
+    assert Case.objects.filter(referred_by=pap, fallmanager__team__in=teams).exists()
+    substitute = Staff.objects.get(username=logins["Vertretung"])
+    assert Substitution.objects.filter(
+        absent=fm, substitute=substitute, starts_on__lte=TODAY, ends_on__gte=TODAY
+    ).exists()
+    assert Review.objects.filter(waits_for_teamleitung_q(), case__fallmanager__team__in=teams).exists()
+    bl = Staff.objects.get(username=logins["Bereichsleitung"], role=Role.BEREICHSLEITUNG)
+    assert Team.objects.get(pk=fm.team_id).site.area.leads.filter(pk=bl.pk).exists()
+    assert MonthlyReport.objects.count() == 12
+    assert AccessLog.objects.filter(action="case.view").exists()
+    for area in Area.objects.all():
+        kinds = set(Partner.objects.filter(area=area).values_list("kind", flat=True))
+        assert {"debt", "addiction", "psychosocial", "training"} <= kinds
+
+
+def test_contacts_are_realistic(demo):
+    """Most active cases had a contact in the last five weeks; a minority shows a real gap."""
+    from django.db.models import Max
+
+    active = Case.objects.filter(state=CaseState.ACTIVE, admitted_on__lte=TODAY - relativedelta(months=2))
+    last = dict(active.annotate(last=Max("contacts__date")).values_list("pk", "last"))
+    recent = sum(1 for day in last.values() if day and day >= TODAY - relativedelta(days=36))
+    assert recent >= 0.7 * len(last)
+    assert recent < len(last)
 
 
 def test_if_empty_second_run_creates_nothing(demo):
     before = table_counts()
     out = load("--if-empty", "--clients", str(CLIENTS), "--today", TODAY.isoformat())
     assert "nichts geladen" in out
+    # The logins are printed on every start, not only the first.
+    assert printed(out) == printed(demo)
     assert table_counts() == before
 
 

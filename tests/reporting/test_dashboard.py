@@ -197,6 +197,10 @@ def test_monthly_page_bad_month_shows_form_again(client, controlling, area):
 def test_dashboard_page_links_to_lists_in_scope(client, tl, fm, other_fm, site, team, other_team):
     overdue = mk(fm, site, "clearing", clearing_started_on=datetime.date(2026, 8, 1))
     hidden = mk(other_fm, site, "clearing", clearing_started_on=datetime.date(2026, 8, 1))
+    # Factory surnames may repeat; the assertions need two distinct ones.
+    overdue.client.last_name, hidden.client.last_name = "Sichtbarer", "Verborgener"
+    overdue.client.save(update_fields=["last_name"])
+    hidden.client.save(update_fields=["last_name"])
     client.force_login(tl)
     page = client.get("/leitung/").content.decode()
     link = f"/leitung/faelle/?kind=clearing_overdue&amp;team={team.pk}"

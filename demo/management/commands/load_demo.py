@@ -5,7 +5,9 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.choices import CaseState
+from catalog import clock
 from demo.builder import DEFAULT_CLIENTS, DEFAULT_SEED, DEMO_PASSWORD, JOBCENTER, demo_data_exists, demo_load
+from demo.story import demo_logins
 from org.choices import Role
 
 
@@ -37,6 +39,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "Demodaten: Es sind bereits Mitarbeitende angelegt – es wird nichts geladen."
                 )
+                self._logins(demo_logins(clock.today(today)))
                 return
             raise CommandError(
                 "Die Datenbank enthält bereits Mitarbeitende. Demodaten werden nur in eine leere Datenbank geladen "
@@ -77,9 +80,15 @@ class Command(BaseCommand):
         w(f"  Fallereignisse: {c['events']}, Wirkungsanalysen: {c['outcomes']}")
         for line in result.hooks:
             w(f"  {line}")
+        self._logins(result.logins)
+
+    def _logins(self, logins) -> None:
+        w = self.stdout.write
+        if not logins:
+            return
         w("")
         w(f"Demo-Zugänge (Passwort für alle: {DEMO_PASSWORD})")
-        rows = [("Rolle", "Benutzername", "Hinweis"), *result.logins]
+        rows = [("Rolle", "Benutzername", "Hinweis"), *logins]
         widths = [max(len(row[i]) for row in rows) for i in range(2)]
         for index, (role, username, hint) in enumerate(rows):
             w(f"  {role:<{widths[0]}}  {username:<{widths[1]}}  {hint}")
