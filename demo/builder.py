@@ -620,7 +620,8 @@ class DemoBuilder:
                 client=plan.client,
                 fallmanager=fm,
                 admitted_on=ep.admitted_on,
-                today=today,
+                # REV-7: taken over 7 months ago — reviews due since then are this system's work
+                today=max(ep.admitted_on, today - relativedelta(months=7)),
             )
         else:
             labels = ", ".join(self.need_labels[c] for c in plan.need_codes[:4])

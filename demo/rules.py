@@ -74,7 +74,7 @@ def conclude_agreements(*, today) -> int:
 
 
 def document_past_reviews(*, today) -> int:
-    """REV-1..3 on the day each review fell due, for 7 of 8 active cases: reviews due more than two weeks
+    """REV-1..3 on the day each review fell due, for 7 of 8 active cases: reviews due more than 6 months
     ago; the TL acknowledges (12/18) or approves (24/30) the same day. The 8th case keeps them undone."""
     import datetime
 
@@ -87,7 +87,9 @@ def document_past_reviews(*, today) -> int:
     from reviews.models import Review
 
     done = 0
-    limit = today - datetime.timedelta(days=14)
+    # Older than the last 6 months: the recent ones are the FMs' current work (and demo/story.py documents
+    # a few of them for the TL's inbox).
+    limit = today - datetime.timedelta(days=183)
     cases = Case.objects.filter(state=CaseState.ACTIVE, admitted_on__isnull=False).select_related(
         "fallmanager"
     )
