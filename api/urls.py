@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("api.followups.urls")),  # WORK-1 Wiedervorlagen
     path("", include("api.clients.urls")),  # household (HH-1)
     path("", include("api.records.urls")),  # notes and documents (WORK-5)
+    path("", include("api.oversight.urls")),  # ACC-2, ACC-4, CLR-4 (beside API.md)
 ]

@@ -62,7 +62,11 @@ def is_case_fm(case: Case, user, *, today: datetime.date | None = None) -> bool:
         return True
     today = clock.today(today)
     return Substitution.objects.filter(
-        absent_id=case.fallmanager_id, substitute=user, starts_on__lte=today, ends_on__gte=today
+        absent_id=case.fallmanager_id,
+        substitute=user,
+        starts_on__lte=today,
+        ends_on__gte=today,
+        pending=False,
     ).exists()
 
 
@@ -124,7 +128,10 @@ def worked_fallmanager_ids(user, today: datetime.date) -> list[int]:
     ids: list[int] = []
     if user.is_authenticated and user.is_active:
         if user.role == Role.FALLMANAGER:
-            covered = Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today)
+            # A substitution across teams waits for the second TL's agreement (SUB-1): no access until then.
+            covered = Substitution.objects.filter(
+                substitute=user, starts_on__lte=today, ends_on__gte=today, pending=False
+            )
             ids = [user.pk, *covered.values_list("absent_id", flat=True)]
         elif user.role == Role.TEAMLEITUNG:
             ids = list(Staff.objects.filter(team__in=user.led_teams.all()).values_list("pk", flat=True))
@@ -203,7 +210,11 @@ def case_capacity(user, case: Case, *, today: datetime.date | None = None) -> st
         if case.fallmanager_id == user.pk:
             return Capacity.OWN_CASE
         if Substitution.objects.filter(
-            absent_id=case.fallmanager_id, substitute=user, starts_on__lte=today, ends_on__gte=today
+            absent_id=case.fallmanager_id,
+            substitute=user,
+            starts_on__lte=today,
+            ends_on__gte=today,
+            pending=False,
         ).exists():
             return Capacity.SUBSTITUTION
         if has_case_grant(user, case, today):
@@ -521,9 +532,9 @@ def row_capacity(user, *, today: datetime.date | None = None):
 
 def _substituted_fm_ids(user, today: datetime.date) -> list[int]:
     return list(
-        Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today).values_list(
-            "absent_id", flat=True
-        )
+        Substitution.objects.filter(
+            substitute=user, starts_on__lte=today, ends_on__gte=today, pending=False
+        ).values_list("absent_id", flat=True)
     )
 
 

@@ -55,6 +55,16 @@ class Client(models.Model):
     # ACC-4: date of the last periodic access check by the pAp.
     access_checked_on = models.DateField(_("Zugang zuletzt geprüft am"), null=True, blank=True)
     access_check_result = models.TextField(_("Ergebnis der Zugangsprüfung"), blank=True)
+    # ACC-4: the pAp responsible for the client — set at referral and on return, changeable by the TL; the
+    # periodic access check reminds her (no one set: every pAp of the site).
+    responsible_pap = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_for_clients",
+        verbose_name=_("zuständige pAp"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # The daily job re-checks ACC-4 for clients changed since its last run (reviews.services).
     updated_at = models.DateTimeField(auto_now=True, db_default=Now())
@@ -197,6 +207,21 @@ class Case(FSMModelMixin, models.Model):
     meets_formal_access = models.BooleanField(_("formaler Zugang erfüllt"), default=False)
     individual_decision_reason = models.TextField(_("Begründung der Einzelfallentscheidung"), blank=True)
     teamleitung_consulted_on = models.DateField(_("Rücksprache mit der TL am"), null=True, blank=True)
+    # ACC-2: which TL was consulted; she confirms the individual decision (unconfirmed stays visible).
+    teamleitung_consulted = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("befragte Teamleitung"),
+    )
+    individual_decision_confirmed_on = models.DateField(
+        _("Einzelfallentscheidung bestätigt am"), null=True, blank=True
+    )
+    individual_decision_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     # Clearing and its outcome (CLR-1, CLR-3)
     clearing_started_on = models.DateField(_("Clearing begonnen am"), null=True, blank=True)
@@ -219,6 +244,12 @@ class Case(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     dispute_decision_comment = models.TextField(_("Entscheidung der TL"), blank=True)
+    # CLR-4: after a rejection the FM and the pAp discuss the reasons in a personal talk.
+    rejection_talk_on = models.DateField(_("Gespräch über die Ablehnung am"), null=True, blank=True)
+    rejection_talk_note = models.TextField(_("Ergebnis des Gesprächs über die Ablehnung"), blank=True)
+    rejection_talk_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     # Exit (EXIT-1, EXIT-2)
     closed_on = models.DateField(_("beendet am"), null=True, blank=True)

@@ -75,9 +75,10 @@ def case_reminders() -> tuple[CaseReminderSource, ...]:
     )
 
 
-def _access_check_eligible(incremental: bool) -> str:
+def _access_check_eligible(incremental: bool, *, overdue: bool = False) -> str:
     """ACC-4: clients who meet the need/forecast part of ACC-1 and have no open case are checked every 6
-    months by the pAps of their site; due = last check (or creation) + 6 months.
+    months by their responsible pAp (none set: the pAps of their site); due = last check (or creation) +
+    6 months.
 
     Incremental (there was an earlier run): only the *candidates* — clients whose due date entered the
     window since the last run (range scans on `access_checked_on`, resp. `created_at` for clients never
@@ -88,17 +89,19 @@ def _access_check_eligible(incremental: bool) -> str:
     months = f"make_interval(months => {periods.months(periods.Period.ACCESS_CHECK)})"
     min_needs = int(settings.FM["ACCESS_MIN_NEEDS"])
     candidates = ""
+    # ACC-4 due: from the lead window on; REV-6 overdue: once the due date passed.
+    since, until = ("%(overdue_from)s", "%(on)s") if overdue else ("%(review_since)s", "%(horizon)s")
     if incremental:
         candidates = f"""
               AND cn.client_id IN (
                   SELECT cl.id FROM cases_client cl
-                  WHERE cl.access_checked_on >= (%(review_since)s::date - {months} - interval '3 days')::date
-                    AND cl.access_checked_on <= (%(horizon)s::date - {months} + interval '3 days')::date
+                  WHERE cl.access_checked_on >= ({since}::date - {months} - interval '3 days')::date
+                    AND cl.access_checked_on <= ({until}::date - {months} + interval '3 days')::date
                   UNION ALL
                   SELECT cl.id FROM cases_client cl
                   WHERE cl.access_checked_on IS NULL
-                    AND cl.created_at >= (%(review_since)s::date - {months} - interval '4 days') AT TIME ZONE %(tz)s
-                    AND cl.created_at < (%(horizon)s::date - {months} + interval '4 days') AT TIME ZONE %(tz)s
+                    AND cl.created_at >= ({since}::date - {months} - interval '4 days') AT TIME ZONE %(tz)s
+                    AND cl.created_at < ({until}::date - {months} + interval '4 days') AT TIME ZONE %(tz)s
                   UNION ALL
                   SELECT id FROM _dj_clients
               )"""
@@ -112,20 +115,52 @@ def _access_check_eligible(incremental: bool) -> str:
             GROUP BY cn.client_id
             HAVING count(*) >= {min_needs}
         ), eligible AS (
-            SELECT d.client_id, d.site_id, d.due_on
+            SELECT d.client_id, d.site_id, d.due_on, d.pap_id
             FROM (
-                SELECT cl.id AS client_id, cl.site_id,
+                SELECT cl.id AS client_id, cl.site_id, cl.responsible_pap_id AS pap_id,
                        {due_on}
                        AS due_on
                 FROM cases_client cl JOIN needy ON needy.client_id = cl.id
                 WHERE cl.integration_expected_within_12_months = false AND cl.anonymised_on IS NULL
             ) d
-            WHERE d.due_on <= %(horizon)s
+            WHERE {"d.due_on < %(on)s" if overdue else "d.due_on <= %(horizon)s"}
               AND NOT EXISTS (
                   SELECT 1 FROM cases_case c WHERE c.client_id = d.client_id AND c.state IN ({open_states})
               )
         )"""
 
 
+def _access_check_overdue_eligible(incremental: bool) -> str:
+    return _access_check_eligible(incremental, overdue=True)
+
+
 def client_reminders() -> tuple[ClientReminderSource, ...]:
-    return (ClientReminderSource(ReminderKind.ACCESS_CHECK_DUE, "ACC-4", _access_check_eligible),)
+    return (
+        ClientReminderSource(ReminderKind.ACCESS_CHECK_DUE, "ACC-4", _access_check_eligible),
+        # REV-6: again once the check is overdue (to the same recipients).
+        ClientReminderSource(ReminderKind.ACCESS_CHECK_OVERDUE, "ACC-4", _access_check_overdue_eligible),
+    )
+
+
+def clearing_outcome_reminders() -> tuple[CaseReminderSource, ...]:
+    """CLR-4: the referring pAp is informed of every clearing outcome (admission, rejection, return,
+    forwarding, and the TL's decision on a dispute) — a worklist item of hers, due on the day of the
+    outcome. The engine sends a case reminder to the row's `fallmanager_id`: here the referring pAp
+    (`notify_tl` false). Outcomes older than 30 days are history, not a to-do (a first run stays small)."""
+    due = "COALESCE(c.dispute_decided_on, c.decided_on)"
+    return (
+        CaseReminderSource(
+            ReminderKind.CLEARING_OUTCOME,
+            "CLR-4",
+            f"""
+            SELECT c.id AS case_id, c.client_id, c.referred_by_id AS fallmanager_id, {due} AS due_on,
+                   false AS notify_tl
+            FROM cases_case c
+            WHERE c.referred_by_id IS NOT NULL AND c.decided_on IS NOT NULL
+              AND c.state IN ('active', 'rejected', 'returned', 'forwarded', 'closed')
+              AND {due} <= %(on)s AND {due} >= %(on)s::date - 30 AND {{cond}}
+            """,
+            window=f"c.decided_on >= %(overdue_from)s::date - 30 AND {due} >= %(overdue_from)s",
+            recipients="the referring pAp",
+        ),
+    )

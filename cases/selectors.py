@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from audit import gate
 from audit.models import Capacity
@@ -270,4 +270,23 @@ def handover_note_get(user, pk) -> HandoverNote | None:
         talk_on=case.exit_handover_talk_on,
         fallmanager_name=f"{case.fallmanager.first_name} {case.fallmanager.last_name}",
         note=case.exit_handover_note,
+    )
+
+
+# --- ACC-2: the individual decisions a TL was consulted on ---------------------------------------------
+
+
+def individual_decisions_for_tl(user) -> QuerySet[Case]:
+    """ACC-2: the referrals by individual decision that the TL confirms — those she was consulted on, and
+    those recorded without a TL by pAps of her teams; unconfirmed first, newest first."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.TEAMLEITUNG):
+        return Case.objects.none()
+    teams = list(user.led_teams.values_list("pk", flat=True))
+    return (
+        Case.objects.exclude(individual_decision_reason="")
+        .filter(
+            Q(teamleitung_consulted=user) | Q(teamleitung_consulted__isnull=True, referred_by__team__in=teams)
+        )
+        .select_related("client", "referred_by", "fallmanager", "individual_decision_confirmed_by")
+        .order_by(F("individual_decision_confirmed_on").asc(nulls_first=True), "-referred_on", "-pk")
     )

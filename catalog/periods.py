@@ -340,3 +340,34 @@ def months_before_bound_sql(param_sql: str, n_sql: str | int, *, slack_days: int
         f"({param_sql} - {interval} - interval '{int(slack_days)} days')::date",
         f"({param_sql} - {interval} + interval '{int(slack_days)} days')::date",
     )
+
+
+# --- PLAN-3: an agreement or a justified waiver within 4 weeks of admission; a waiver is re-checked -------
+
+AGREEMENT_MISSING_DAYS = 28  # PLAN-3: admission + 4 weeks without agreement or waiver → reminder
+WAIVED_AGREEMENT_RECHECK_MONTHS = 1  # PLAN-3: a waiver stays a to-do, re-presented every month
+
+
+def agreement_missing_due_on(admitted_on: datetime.date) -> datetime.date:
+    return admitted_on + datetime.timedelta(days=AGREEMENT_MISSING_DAYS)
+
+
+def agreement_missing_due_on_sql(admitted_sql: str = "c.admitted_on") -> str:
+    return f"({admitted_sql} + {AGREEMENT_MISSING_DAYS})"
+
+
+def waived_agreement_recheck_on(recorded_on: datetime.date, horizon: datetime.date) -> datetime.date | None:
+    """The latest monthly anniversary of a waiver on or before `horizon` (None before the first one)."""
+    step = WAIVED_AGREEMENT_RECHECK_MONTHS
+    n = months_between(recorded_on, horizon) // step * step
+    return add_months(recorded_on, n) if n >= step else None
+
+
+def waived_agreement_recheck_on_sql(recorded_sql: str, horizon_sql: str) -> str:
+    """SQL twin of `waived_agreement_recheck_on` (NULL before the first anniversary)."""
+    step = int(WAIVED_AGREEMENT_RECHECK_MONTHS)
+    n = (
+        f"((extract(year from age({horizon_sql}, {recorded_sql})) * 12"
+        f" + extract(month from age({horizon_sql}, {recorded_sql})))::int / {step} * {step})"
+    )
+    return f"(CASE WHEN {n} >= {step} THEN ({recorded_sql} + make_interval(months => {n}))::date END)"

@@ -623,7 +623,8 @@ class DemoBuilder:
                 client=plan.client,
                 fallmanager=fm,
                 admitted_on=ep.admitted_on,
-                today=today,
+                # REV-7: taken over 7 months ago — reviews due since then are this system's work
+                today=max(ep.admitted_on, today - relativedelta(months=7)),
             )
         else:
             labels = ", ".join(self.need_labels[c] for c in plan.need_codes[:4])
@@ -632,6 +633,7 @@ class DemoBuilder:
                 individual = {
                     "reason": rng.choice(INDIVIDUAL_REASONS),
                     "teamleitung_consulted_on": ep.referred_on - self._days(0, 5),
+                    "teamleitung": self._tl(pap),  # ACC-2: which TL was consulted
                 }
             case = case_services.case_refer(
                 acting_user=pap,
@@ -781,6 +783,8 @@ class DemoBuilder:
         self._step("Vereinbarungen, Ziele und Kontakte", lambda: self._plans_content(plans))
         self._step("Kontaktdaten, Haushalte, Vermerke und Dokumente", lambda: desk_demo(self))  # issue 13 B
         self._step("Termine und Meldeaufforderungen", lambda: demo_duties.build(today=self.today))  # MIT-1..4
+
+        self._step("Leitlinien-Regeln", lambda: demo_rules.build(today=self.today))  # demo/rules.py
 
         def daily_jobs() -> str:
             result = daily_jobs_run(on=self.today, send_digests=False)

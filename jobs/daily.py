@@ -31,11 +31,12 @@ def sources() -> engine.Sources:
         case_reminders=(
             *review_reminders.case_reminders(),  # REV-6 review due/overdue, REV-4 maximum duration
             *case_reminders.case_reminders(),  # CLR-2 clearing due/overdue
-            *plan_reminders.case_reminders(),  # PLAN-3 agreement review
+            *plan_reminders.case_reminders(),  # PLAN-3 agreement review (due, overdue), missing, waived
             *followup_reminders.case_reminders(),  # WORK-1 Wiedervorlage
             *duty_reminders.case_reminders(),  # MIT-2 appointment outcome missing
+            *case_reminders.clearing_outcome_reminders(),  # CLR-4 the referring pAp learns the outcome
         ),
-        client_reminders=case_reminders.client_reminders(),  # ACC-4 periodic access check
+        client_reminders=case_reminders.client_reminders(),  # ACC-4 periodic access check (due, overdue)
         changed_cases=(
             *case_reminders.CHANGED_CASES_SQL,
             *review_reminders.CHANGED_CASES_SQL,

@@ -148,6 +148,16 @@ class Substitution(models.Model):
     set_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("eingetragen von")
     )
+    # SUB-1 across teams of one site: in force only once the substitute's TL agreed as well.
+    pending = models.BooleanField(_("wartet auf Zustimmung"), default=False, db_default=False)
+    approved_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Zustimmung der Teamleitung der Vertretung"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -27,7 +27,9 @@ def substitutions_visible_to(user, *, today: datetime.date | None = None) -> Que
     today = clock.today(today)
     qs = Substitution.objects.select_related("absent", "substitute", "set_by", "absent__team")
     if user.role == Role.TEAMLEITUNG:
-        qs = qs.filter(absent__team__in=user.led_teams.values("pk"))
+        led = user.led_teams.values("pk")
+        # her teams' absences, and cross-team substitutions by FMs of her teams (SUB-1: she agrees)
+        qs = qs.filter(Q(absent__team__in=led) | Q(substitute__team__in=led))
     elif user.role == Role.FALLMANAGER:
         qs = qs.filter(Q(absent=user) | Q(substitute=user))
     else:
@@ -56,10 +58,18 @@ def substitution_set(
             _("Eine Fallmanager*in kann sich nicht selbst vertreten."),
             fields={"substitute": [_("Bitte eine andere Person wählen.")]},
         )
-    if not leads_team(acting_user, substitute.team_id):
+    # SUB-1: across teams only at the same site (Handlungsleitlinie IV.5), then with the agreement of the
+    # substitute's TL as well — until she agrees the substitution is pending and gives no access.
+    own_team = leads_team(acting_user, substitute.team_id)
+    if not own_team and (
+        substitute.team_id is None or absent.team is None or substitute.team.site_id != absent.team.site_id
+    ):
         raise InvalidInput(
-            _("Die Vertretung muss einem Ihrer Teams angehören."),
-            fields={"substitute": [_("Nicht in Ihren Teams.")]},
+            _(
+                "Die Vertretung erfolgt innerhalb des Standorts: Bitte eine Fallmanager*in Ihrer Teams oder "
+                "eines anderen Teams dieses Standorts wählen (Handlungsleitlinie IV.5)."
+            ),
+            fields={"substitute": [_("Nicht an diesem Standort.")]},
         )
     if starts_on is None or ends_on is None or ends_on < starts_on:
         raise InvalidInput(
@@ -81,8 +91,46 @@ def substitution_set(
             _("Für diesen Zeitraum ist bereits eine Vertretung eingetragen."), code="substitution_overlaps"
         )
     return Substitution.objects.create(
-        absent=absent, substitute=substitute, starts_on=starts_on, ends_on=ends_on, set_by=acting_user
+        absent=absent,
+        substitute=substitute,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        set_by=acting_user,
+        pending=not own_team,
+        approved_by=acting_user if own_team else None,
     )
+
+
+def substitution_waits_for(substitution: Substitution, user) -> bool:
+    """SUB-1: a cross-team substitution waits for the TL of the substitute's team."""
+    return substitution.pending and leads_team(user, substitution.substitute.team_id)
+
+
+@transaction.atomic
+def substitution_approve(
+    *, acting_user: Staff, substitution: Substitution, today: datetime.date | None = None
+) -> Substitution:
+    """SUB-1: the substitute's TL agrees to a substitution across teams of the site; it is in force then."""
+    sub = (
+        Substitution.objects.select_for_update()
+        .select_related("substitute")
+        .filter(pk=substitution.pk)
+        .first()
+    )
+    if sub is None:
+        raise NotFound(_("Vertretung nicht gefunden."))
+    if not leads_team(acting_user, sub.substitute.team_id):
+        raise NotPermitted(
+            _(
+                "Nur die Teamleitung der vertretenden Fallmanager*in stimmt einer teamübergreifenden Vertretung zu."
+            )
+        )
+    if not sub.pending:
+        raise Conflict(_("Dieser Vertretung ist bereits zugestimmt."), code="substitution_not_pending")
+    sub.pending = False
+    sub.approved_by = acting_user
+    sub.save(update_fields=["pending", "approved_by"])
+    return sub
 
 
 @transaction.atomic

@@ -15,3 +15,15 @@ class ReminderKind(models.TextChoices):
     MAX_DURATION_REACHED = "max_duration_reached", _("Höchstdauer von 36 Monaten erreicht")  # REV-4 (reviews)
     FOLLOWUP_DUE = "followup_due", _("Wiedervorlage fällig")  # WORK-1, REV-6 (followups)
     APPOINTMENT_OUTCOME_DUE = "appointment_outcome_due", _("Ergebnis eines Termins fehlt")  # MIT-2 (duties)
+    # --- guideline rules (issue 16) ---
+    AGREEMENT_REVIEW_OVERDUE = (
+        "agreement_review_overdue",
+        _("Überprüfung der Vereinbarung überfällig"),
+    )  # PLAN-3, REV-6 (plans)
+    AGREEMENT_MISSING = "agreement_missing", _("Kooperationsplan fehlt")  # PLAN-3 (plans)
+    AGREEMENT_WAIVED = "agreement_waived", _("Kooperationsplan noch nicht abgeschlossen")  # PLAN-3 (plans)
+    ACCESS_CHECK_OVERDUE = (
+        "access_check_overdue",
+        _("Regelmäßige Zugangsprüfung überfällig"),
+    )  # ACC-4, REV-6 (cases)
+    CLEARING_OUTCOME = "clearing_outcome", _("Ergebnis des Clearings")  # CLR-4 (cases), to the referring pAp

@@ -10,7 +10,8 @@ recipient fan-out with its snapshots, the insert against the unique constraints,
   `select(window) UNION select(changed)` and fans each row out to the case's FM, plus the active TLs of the
   FM's team where `notify_tl`.
 - `ClientReminderSource`: reminders without a case (ACC-4) — a CTE list ending in `eligible(client_id,
-  site_id, due_on)`; the engine sends them to the active pAps of the client's site.
+  site_id, due_on, pap_id)`; the engine sends them to the client's responsible pAp (`pap_id`, when an
+  active pAp), else to the active pAps of the client's site.
 - `changed_cases` / `changed_clients`: SELECT fragments of ids changed since `%(changed_since)s`, declared
   by the app that owns the table (a case updated, a review row or an agreement added, …). The engine unions
   them into `_dj_cases` / `_dj_clients` in ONE statement each. `STAFF_WITH_CHANGED_TEAM_LEADS` and
@@ -112,8 +113,8 @@ class ClientReminderSource:
     rule: str
     eligible: Callable[
         [bool], str
-    ]  # (incremental) → "needy AS (…), eligible AS (SELECT client_id, site_id, due_on …)"
-    recipients: str = "the active pAps of the client's site"
+    ]  # (incremental) → "needy AS (…), eligible AS (SELECT client_id, site_id, due_on, pap_id …)"
+    recipients: str = "the client's responsible pAp, else the active pAps of the client's site"
 
 
 Preparation = Callable[..., dict[str, int]]  # (cursor, params, *, everything) → counts
@@ -195,19 +196,29 @@ def _case_settle_sql(source: CaseReminderSource) -> str:
 
 
 def _client_reminder_sql(eligible: str) -> str:
-    """Send each eligible (client, site, due date) to the active pAps of the site; insert what is missing
-    (the anti-join is a hash join over the partial unique index of client reminders)."""
+    """Send each eligible (client, site, due date, responsible pAp) to the client's responsible pAp when
+    she is an active pAp (ACC-4), else to the active pAps of the site; insert what is missing (the anti-join
+    is a hash join over the partial unique index of client reminders)."""
     return f"""
-        WITH {eligible}
+        WITH {eligible},
+        rcp AS (
+            SELECT e.client_id, e.due_on, r.id AS recipient_id
+            FROM eligible e JOIN org_staff r ON r.id = e.pap_id AND r.role = 'pap' AND r.is_active
+            UNION ALL
+            SELECT e.client_id, e.due_on, p.id
+            FROM eligible e
+            LEFT JOIN org_staff r ON r.id = e.pap_id AND r.role = 'pap' AND r.is_active
+            JOIN org_team t ON t.site_id = e.site_id
+            JOIN org_staff p ON p.team_id = t.id AND p.role = 'pap' AND p.is_active
+            WHERE r.id IS NULL
+        )
         INSERT INTO reviews_reminder (recipient_id, kind, case_id, client_id, due_on, created_on, created_at)
-        SELECT p.id, %(kind)s, NULL, e.client_id, e.due_on, %(on)s, now()
-        FROM eligible e
-        JOIN org_team t ON t.site_id = e.site_id
-        JOIN org_staff p ON p.team_id = t.id AND p.role = 'pap' AND p.is_active
+        SELECT p.recipient_id, %(kind)s, NULL, p.client_id, p.due_on, %(on)s, now()
+        FROM rcp p
         WHERE NOT EXISTS (
             SELECT 1 FROM reviews_reminder x
-            WHERE x.case_id IS NULL AND x.client_id = e.client_id AND x.kind = %(kind)s
-              AND x.due_on = e.due_on AND x.recipient_id = p.id
+            WHERE x.case_id IS NULL AND x.client_id = p.client_id AND x.kind = %(kind)s
+              AND x.due_on = p.due_on AND x.recipient_id = p.recipient_id
         )
         ON CONFLICT DO NOTHING
     """

@@ -42,6 +42,8 @@ class MonthlyReport(models.Model):
     month = models.DateField(_("Monat"), unique=True, help_text=_("Erster Tag des Berichtsmonats."))
     built_at = models.DateTimeField(_("erstellt am"))
     data = models.JSONField(_("Kennzahlen"), default=dict)
+    # REP-1: every (re)build with its reason, e.g. an exit recorded afterwards for this month.
+    history = models.JSONField(_("Verlauf"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("Monatsbericht")

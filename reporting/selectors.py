@@ -29,6 +29,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -55,6 +56,9 @@ FIGURES: list[tuple[str, str]] = [
     ("exits", _("Abgänge aus dem Fallmanagement")),
     ("integrations", _("Integrationen")),
     ("integration_rate", _("Integrationen je Abgang (%)")),
+    # REP-2: integrations in relation to the average caseload of the month (the rate the statistics use)
+    ("integration_quota", _("Integrationsquote (%)")),
+    ("caseload_average", _("Durchschnittlicher Fallbestand im Monat")),
     ("medical_service_involved", _("Einschaltungen Ärztlicher Dienst")),
     ("health_need", _("Personen mit Handlungsbedarf gesundheitliche Einschränkungen")),
     ("needs_at_start", _("Handlungsbedarfe zu Beginn")),
@@ -229,6 +233,17 @@ def _rate(part: int, whole: int) -> float | None:
     return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def _quota(integrations: int, average_caseload: float) -> float | None:
+    """REP-2 Integrationsquote: integrations per average caseload of the month, in % (one decimal)."""
+    if not average_caseload:
+        return None
+    return float(
+        (Decimal(integrations) * 100 / Decimal(str(average_caseload))).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    )
+
+
 def _round(value) -> float | None:
     return None if value is None else round(float(value), 1)
 
@@ -318,6 +333,8 @@ def _empty_figures() -> dict:
         "median_clearing_days": None,
         "caseload_counted": 0,
         "caseload_target": 0,
+        "caseload_average": 0.0,
+        "integration_quota": None,
     }
 
 
@@ -393,6 +410,31 @@ def monthly_figures(*, month: datetime.date) -> dict:
         if row["area"] is not None:
             per_area.setdefault(row["area"], _empty_figures())["caseload_counted"] = row["n"]
         total["caseload_counted"] += row["n"]
+    # REP-2: the average caseload of the month = case-days of counted (active) cases / days of the month.
+    days = (month_end - month).days + 1
+    case_days = (
+        Case.objects.filter(admitted_on__lte=month_end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=month))
+        .values(area=F("fallmanager__team__site__area"))
+        .annotate(
+            d=Sum(
+                RawSQL(
+                    "GREATEST(0, LEAST(COALESCE(cases_case.closed_on - 1, %s::date), %s::date)"
+                    " - GREATEST(cases_case.admitted_on, %s::date) + 1)",
+                    [month_end, month_end, month],
+                )
+            )
+        )
+        .order_by()
+    )
+    total_days = 0
+    for row in case_days:
+        if row["area"] is not None:
+            per_area.setdefault(row["area"], _empty_figures())["caseload_average"] = round(
+                (row["d"] or 0) / days, 1
+            )
+        total_days += row["d"] or 0
+    total["caseload_average"] = round(total_days / days, 1)
     hours = (
         Staff.objects.filter(role=Role.FALLMANAGER, is_active=True, team__isnull=False)
         .values("weekly_hours", area=F("team__site__area"))
@@ -417,9 +459,11 @@ def monthly_figures(*, month: datetime.date) -> dict:
             figures[breakdown] = cells[area_id]
     for area_id, figures in per_area.items():
         figures["integration_rate"] = _rate(figures["integrations"], figures["exits"])
+        figures["integration_quota"] = _quota(figures["integrations"], figures["caseload_average"])
         area_rows.append({"area": names.get(area_id, "?"), "area_id": area_id, **figures})
     area_rows.sort(key=lambda r: r["area"])
     total["integration_rate"] = _rate(total["integrations"], total["exits"])
+    total["integration_quota"] = _quota(total["integrations"], total["caseload_average"])
     known = {r["code"] for r in reasons}
     return {
         "month": month.strftime("%Y-%m"),
@@ -487,6 +531,18 @@ DASHBOARD_FIGURES: list[tuple[str, str]] = [
 ]
 
 
+# The TL's quality view (Handlungsleitlinie V, Qualitätssicherung): per team, each with its list of cases.
+# Figures of the dashboard are reused; the two of its own are counted in the same query.
+QUALITY_FIGURES: list[tuple[str, str]] = [
+    ("reviews_missed", _("Versäumte Fortführungsprüfungen")),
+    ("clearing_overdue", _("Clearing überfällig")),
+    ("agreement_missing", _("Ohne Kooperationsplan oder begründeten Verzicht")),
+    ("contact_gap", _("Kontaktlücke")),
+    ("beyond_24", _("Länger als 24 Monate im Fallmanagement")),
+]
+QUALITY_ONLY = [key for key, _label in QUALITY_FIGURES if key not in {k for k, _l in DASHBOARD_FIGURES}]
+
+
 # The dashboard figures counted from case events (admissions, rejections, rejection reasons).
 EVENT_FIGURES = ("admissions", "rejections")
 
@@ -540,6 +596,8 @@ def case_conditions(*, today: datetime.date, reason_codes: list[str] = ()) -> di
         "reviews_due": None,
         "reviews_awaiting_tl": None,
         "contact_gap": None,
+        "reviews_missed": None,
+        "agreement_missing": None,
     }
     for code in reason_codes:
         conds[f"reason:{code}"] = Q(Exists(events.filter(_rejection_q(), payload__reason_code=code)))
@@ -552,6 +610,17 @@ def case_conditions(*, today: datetime.date, reason_codes: list[str] = ()) -> di
             Exists(
                 reviews.filter(Q(state="approval_pending") | Q(state="documented", gate="inform_teamleitung"))
             )
+        )
+        # REV-7: an active case with a review marked missed.
+        conds["reviews_missed"] = Q(state=CaseState.ACTIVE) & Q(Exists(reviews.filter(state="missed")))
+    agreement = optional_model("plans", "Agreement", {"case"})
+    if agreement is not None:
+        # PLAN-3: active 4 weeks after admission (or import) with neither an agreement nor a waiver.
+        missing_cutoff = today - datetime.timedelta(days=periods.AGREEMENT_MISSING_DAYS)
+        conds["agreement_missing"] = (
+            Q(state=CaseState.ACTIVE, admitted_on__lt=missing_cutoff)
+            & (Q(imported_on__isnull=True) | Q(imported_on__lt=missing_cutoff))
+            & ~Q(Exists(agreement.objects.filter(case=OuterRef("pk"))))
         )
     contact = _contact_model()
     if contact is not None:
@@ -699,7 +768,7 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
     available = {key: q is not None for key, q in conds.items()}
     for team in by_team.values():
         row = rows.get(team.pk, {})
-        for key, _label in DASHBOARD_FIGURES:
+        for key in [k for k, _label in DASHBOARD_FIGURES] + QUALITY_ONLY:
             value = row.get(key, 0) if available[key] else None
             team.figures[key] = value
             if value is not None:
@@ -712,7 +781,9 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
         team.median_months = _round(row.get("median_months"))
         total.fms.extend(team.fms)
     if not teams:
-        total.figures = {key: (0 if available[key] else None) for key, _label in DASHBOARD_FIGURES}
+        total.figures = {
+            key: (0 if available[key] else None) for key in [k for k, _l in DASHBOARD_FIGURES] + QUALITY_ONLY
+        }
         total.reasons = dict.fromkeys(codes, 0)
     if len(teams) == 1:
         total.median_months = by_team[teams[0].pk].median_months
@@ -728,7 +799,11 @@ def leadership_dashboard(*, user, today: datetime.date, fms: list[Staff] | None 
     )
 
 
-DASHBOARD_LIST_KINDS = {key for key, _label in DASHBOARD_FIGURES} | {"rejection_reason"}
+DASHBOARD_LIST_KINDS = (
+    {key for key, _label in DASHBOARD_FIGURES}
+    | {key for key, _label in QUALITY_FIGURES}
+    | {"rejection_reason"}
+)
 # DP-7: per FM only the caseload the process needs (CAP-3); every other figure stops at team level.
 FM_CASELOAD_KINDS = frozenset({"active", "clearing"})
 

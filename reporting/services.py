@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import zlib
 
 from django.db import connection, transaction
@@ -14,6 +15,8 @@ from catalog.validators import parse_month, previous_month
 from fallmanagement.errors import InvalidInput
 from reporting.models import MonthlyReport, OutcomeRecord
 from reporting.selectors import EARLIEST_MONTH, month_is_complete, month_start, monthly_figures
+
+logger = logging.getLogger("fallmanagement.reporting")
 
 MAX_NEEDS = 99
 
@@ -67,6 +70,7 @@ def outcome_record_create(*, facts, outcome: dict) -> OutcomeRecord:
             fields={"outcome.needs_reduced": [_("Höchstens %(n)s.") % {"n": needs_at_start}]},
         )
     months = facts.months_in_case_management
+    monthly_report_rebuild_after_exit(month=facts.closed_on)
     return OutcomeRecord.objects.create(
         area_id=facts.area_id,
         month=month_start(facts.closed_on),
@@ -101,7 +105,9 @@ def _validate_month(month, today: datetime.date) -> datetime.date:
 
 
 @transaction.atomic
-def monthly_report_build(*, month: datetime.date, today: datetime.date | None = None) -> MonthlyReport:
+def monthly_report_build(
+    *, month: datetime.date, today: datetime.date | None = None, reason: str = ""
+) -> MonthlyReport:
     """REP-1/REP-2: build (or rebuild) the anonymous snapshot of a completed month.
 
     Called by the monthly beat task and `build_monthly_report --month`. A rebuild replaces the stored
@@ -116,10 +122,35 @@ def monthly_report_build(*, month: datetime.date, today: datetime.date | None = 
         # A batch aggregate over a million outcome records: parallel workers pay off here (not on pages).
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
     data = monthly_figures(month=month)
-    report, _created = MonthlyReport.objects.update_or_create(
-        month=month, defaults={"data": data, "built_at": timezone.now()}
-    )
+    now = timezone.now()
+    report = MonthlyReport.objects.select_for_update().filter(month=month).first()
+    entry = {"at": now.isoformat(), "reason": reason or (_("Neu erstellt") if report else _("Erstellt"))}
+    if report is None:
+        report = MonthlyReport.objects.create(month=month, data=data, built_at=now, history=[entry])
+    else:
+        report.data, report.built_at, report.history = data, now, [*report.history, entry]
+        report.save(update_fields=["data", "built_at", "history"])
     return report
+
+
+def monthly_report_rebuild_after_exit(*, month: datetime.date) -> None:
+    """REP-1: an exit recorded afterwards for a month whose report is already built rebuilds that month
+    once the exit is committed (the Celery task; eagerly without a broker), noted in the report's history."""
+    if not MonthlyReport.objects.filter(month=month_start(month)).exists():
+        return
+    from reporting.tasks import build_monthly_report
+
+    reason = _("Neu erstellt: nachträglich erfasster Abgang in diesem Monat")
+
+    def send() -> None:
+        try:
+            build_monthly_report.apply_async(
+                kwargs={"month": month.strftime("%Y-%m"), "reason": reason}, retry=False
+            )
+        except Exception:  # broker unreachable: the next build of the month picks it up
+            logger.exception("Neuaufbau des Monatsberichts %s konnte nicht eingereiht werden.", month)
+
+    transaction.on_commit(send)
 
 
 def monthly_report_get_or_build(*, month: datetime.date, today: datetime.date | None = None) -> MonthlyReport:
@@ -131,10 +162,12 @@ def monthly_report_get_or_build(*, month: datetime.date, today: datetime.date | 
     return monthly_report_find(month=month) or monthly_report_build(month=month, today=today)
 
 
-def monthly_report_run(*, month: str | None = None, today: datetime.date | None = None) -> str:
+def monthly_report_run(
+    *, month: str | None = None, today: datetime.date | None = None, reason: str = ""
+) -> str:
     """REP-1: build the monthly report of `month` (YYYY-MM; default the previous month — the job runs on the
     1st), for the beat task and `build_monthly_report`. Returns the month built (ISO date of its first day)."""
     today = clock.today(today)
     first = parse_month(month, default=previous_month(today))
-    monthly_report_build(month=first, today=today)
+    monthly_report_build(month=first, today=today, reason=reason)
     return first.isoformat()

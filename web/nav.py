@@ -8,11 +8,14 @@ from web.cases import nav as cases_nav
 from web.duties import nav as duties_nav
 from web.intake import nav as intake_nav
 from web.org import nav as org_nav
+from web.oversight import nav as oversight_nav
 from web.plans import nav as plans_nav
 from web.reporting import nav as reporting_nav
 from web.reviews import nav as reviews_nav
 
-AREAS = (cases_nav, intake_nav, reviews_nav, plans_nav, duties_nav, reporting_nav, audit_nav, org_nav)
+AREAS = (
+    cases_nav, intake_nav, reviews_nav, plans_nav, duties_nav, reporting_nav, audit_nav, org_nav, oversight_nav,
+)  # fmt: skip
 
 
 def items(user) -> list[dict]:

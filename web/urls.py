@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("web.search.urls")),  # client search (WORK-2)
     path("", include("web.clients.urls")),  # contact data, household (WORK-4, HH-1)
     path("", include("web.records.urls")),  # notes and documents (WORK-5)
+    path("", include("web.oversight.urls")),  # ACC-2, ACC-4, CLR-4, TL quality view
 ]

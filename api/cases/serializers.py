@@ -301,6 +301,8 @@ class CaseDetailSerializer(CaseSerializer):
 class IndividualDecisionSerializer(serializers.Serializer):
     reason = text_field()
     teamleitung_consulted_on = StrictDateField(required=False, allow_null=True, default=None)
+    # ACC-2: the consulted TL (optional: without it, the one TL of the pAp's team)
+    teamleitung = IdField(required=False, allow_null=True, default=None)
 
 
 class CaseReferSerializer(serializers.Serializer):

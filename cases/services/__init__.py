@@ -25,6 +25,11 @@ from cases.services.clients import client_access_check_record, client_create, cl
 from cases.services.contact import client_contact_update
 from cases.services.exit import case_close
 from cases.services.handover import case_transfer, staff_change_team
+from cases.services.oversight import (
+    case_rejection_talk_record,
+    client_responsible_pap_set,
+    individual_decision_confirm,
+)
 from cases.services.referral import (
     AccessCheck,
     access_check,
@@ -56,6 +61,7 @@ __all__ = [
     "case_import",
     "case_refer",
     "case_reject",
+    "case_rejection_talk_record",
     "case_return_to_pap",
     "case_start_clearing",
     "case_transfer",
@@ -64,8 +70,10 @@ __all__ = [
     "client_access_check_record",
     "client_create",
     "client_set_needs",
+    "client_responsible_pap_set",
     "client_update",
     "effective_date",
+    "individual_decision_confirm",
     "lock_case",
     "readmission_blocked_until",
     "record_event",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from cases.choices import OPEN_STATES, ForwardTarget
 from cases.models import Case
 from cases.selectors import staff_caseload
+from cases.services.referral import client_responsible_pap_assign
 from cases.services.transitions import apply_transition
 from catalog.models import RejectionReason
 from catalog.validators import require_text
@@ -100,7 +101,7 @@ def case_return_to_pap(
             "justification": require_text(justification, "justification", _("Die Begründung der Rückgabe"))
         }
 
-    return apply_transition(
+    returned = apply_transition(
         case=case,
         method_name="return_to_pap",
         acting_user=acting_user,
@@ -109,6 +110,9 @@ def case_return_to_pap(
         expected_version=expected_version,
         validate=validate,
     )
+    # ACC-4: on return the referring pAp is responsible for the client again.
+    client_responsible_pap_assign(client=returned.client, pap=returned.referred_by)
+    return returned
 
 
 @transaction.atomic

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access
-from cases.choices import NeedStatus
-from cases.models import Client, ClientNeed, Household
+from cases.choices import OPEN_STATES, NeedStatus
+from cases.models import Case, Client, ClientNeed, Household
 from catalog import clock, periods
 from catalog.models import Need
 from catalog.validators import require_date, require_past_or_today, require_text
-from fallmanagement.errors import InvalidInput, NotPermitted
+from fallmanagement.errors import Conflict, InvalidInput, NotPermitted
 from org.choices import Role
 from org.models import Site, Staff
 from reminders.choices import ReminderKind
@@ -132,7 +132,26 @@ def client_update(
         client.birth_date = _valid_birth_date(changes["birth_date"], today)
         fields.append("birth_date")
     if "site" in changes:
-        client.site = changes["site"]
+        new_site = changes["site"]
+        # SUB-3: a client with an open FM episode moves to another site only through the transfer to an FM
+        # of the new site (Fallabgabe), never by a silent change of the field.
+        if (
+            new_site is not None
+            and new_site.pk != client.site_id
+            and Case.objects.filter(client=client, state__in=OPEN_STATES)
+            .exclude(fallmanager__team__site_id=new_site.pk)
+            .exists()
+        ):
+            raise Conflict(
+                _(
+                    "Die Kund*in ist im Fallmanagement: Bei einem Umzug an einen anderen Standort geht die "
+                    "Zuständigkeit durch eine Fallabgabe an eine Fallmanager*in des neuen Standorts über "
+                    "(Handlungsleitlinie IV.6 b)."
+                ),
+                code="transfer_required",
+                fields={"site": [_("Bitte die Fallabgabe an den neuen Standort veranlassen.")]},
+            )
+        client.site = new_site
         fields.append("site")
     if "household_number" in changes:
         client.household, _created = Household.objects.get_or_create(

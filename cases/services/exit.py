@@ -141,4 +141,8 @@ def case_close(
         payload={"exit_reason": exit_reason_code},
     )
     _record_outcome(closed, outcome)
+    # ACC-4: the taking-over pAp is responsible for the client from the exit on.
+    from cases.services.referral import client_responsible_pap_assign
+
+    client_responsible_pap_assign(client=closed.client, pap=closed.exit_handover_pap)
     return closed

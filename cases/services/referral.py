@@ -167,6 +167,44 @@ def referral_precheck(*, client: Client, today: datetime.date) -> ReferralPreche
     )
 
 
+def _consulted_teamleitung(value, pap: Staff) -> tuple[Staff | None, str | None]:
+    """ACC-2: the TL consulted about an individual decision — given (an id or a Staff) it must be an active
+    TL of the referring pAp's site; not given, the one active TL of the pAp's team is taken (the API
+    contract does not name the field); with none or several, the pAp must name her."""
+    if value in (None, ""):
+        candidates = list(
+            Staff.objects.filter(role=Role.TEAMLEITUNG, is_active=True, led_teams=pap.team_id)[:2]
+        )
+        if len(candidates) == 1:
+            return candidates[0], None
+        return None, _("Bitte die Teamleitung angeben, mit der Sie Rücksprache gehalten haben.")
+    pk = value.pk if isinstance(value, Staff) else value
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None, _("Ungültige Auswahl.")
+    site_id = pap.team.site_id if pap.team_id else None
+    tl = (
+        Staff.objects.filter(pk=pk, role=Role.TEAMLEITUNG, is_active=True, led_teams__site_id=site_id)
+        .distinct()
+        .first()
+    )
+    if tl is None:
+        return None, _("Keine aktive Teamleitung Ihres Standorts.")
+    return tl, None
+
+
+def client_responsible_pap_assign(*, client: Client, pap: Staff | None) -> None:
+    """ACC-4: record the client's responsible pAp (referral, return, exit handover). Sets `updated_at`,
+    so the daily job re-checks the client's access-check reminder."""
+    if pap is None or client.responsible_pap_id == pap.pk:
+        return
+    from django.utils import timezone
+
+    Client.objects.filter(pk=client.pk).update(responsible_pap=pap, updated_at=timezone.now())
+    client.responsible_pap = pap
+
+
 @transaction.atomic
 def case_refer(
     *,
@@ -245,6 +283,9 @@ def case_refer(
         decision_reason = (individual_decision.get("reason") or "").strip()
         consulted_on = individual_decision.get("teamleitung_consulted_on")
         errors = {}
+        consulted_tl, tl_error = _consulted_teamleitung(individual_decision.get("teamleitung"), acting_user)
+        if tl_error:
+            errors["individual_decision.teamleitung"] = [tl_error]
         if not decision_reason:
             errors["individual_decision.reason"] = [_("Die Begründung ist erforderlich.")]
         elif len(decision_reason) > MAX_TEXT:
@@ -300,12 +341,15 @@ def case_refer(
                 meets_formal_access=check.meets_formal_access,
                 individual_decision_reason=decision_reason,
                 teamleitung_consulted_on=consulted_on,
+                teamleitung_consulted=consulted_tl if decision_reason else None,
             )
     except IntegrityError:
         raise Conflict(
             _("Für diese Kund*in besteht bereits ein offener Fall im Fallmanagement."),
             code="open_case_exists",
         ) from None
+    # ACC-4: the referring pAp is the client's responsible pAp from now on.
+    client_responsible_pap_assign(client=client, pap=acting_user)
     record_event(
         case=case,
         name="refer",

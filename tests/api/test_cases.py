@@ -122,7 +122,7 @@ def test_acc1_expectation_of_progress_is_required(api_as, pap, fm, client_eligib
     assert not Case.objects.exists()
 
 
-def test_acc2_individual_decision_admits_referral_without_formal_access(api_as, pap, fm, site):
+def test_acc2_individual_decision_admits_referral_without_formal_access(api_as, pap, fm, site, tl):
     # DOMAIN ACC-2: reason and date of the TL consultation.
     weak = ClientFactory(site=site)
     decision = {
@@ -282,7 +282,7 @@ def test_read2_employment_exit_counts_as_work_uptake(api_as, pap, fm, client_eli
     assert response.status_code == 201
 
 
-def test_read2_individual_decision_does_not_shorten_the_lock(api_as, pap, fm, client_eligible):
+def test_read2_individual_decision_does_not_shorten_the_lock(api_as, pap, fm, client_eligible, tl):
     # DOMAIN READ-2: an individual decision (ACC-2) does not shorten the readmission lock.
     closed(pap, fm, client_eligible, exit_reason_code="B08")
     decision = {"reason": "Erneute akute Krise", "teamleitung_consulted_on": "2026-11-19"}

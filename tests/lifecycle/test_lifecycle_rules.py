@@ -84,7 +84,7 @@ def test_acc1_expected_progress_statement_required(pap, fm, client_eligible):
     assert not Case.objects.exists()
 
 
-def test_acc2_individual_decision_with_reason_and_tl_date_admits_referral(pap, fm, site):
+def test_acc2_individual_decision_with_reason_and_tl_date_admits_referral(pap, fm, site, tl):
     # DOMAIN ACC-2
     client = ClientFactory(site=site)
     give_needs(client, ["L_SUCHT"])
@@ -558,7 +558,7 @@ def test_read2_employment_exit_is_a_work_uptake_on_the_exit_date(pap, fm, client
     assert case.state == CaseState.REFERRED
 
 
-def test_read2_individual_decision_does_not_shorten_the_lock(pap, fm, client_eligible):
+def test_read2_individual_decision_does_not_shorten_the_lock(pap, fm, client_eligible, tl):
     # DOMAIN READ-2: an individual decision (ACC-2) does not shorten the readmission lock.
     _closed(pap, fm, client_eligible)
     with pytest.raises(Conflict) as err:
@@ -575,7 +575,7 @@ def test_read2_individual_decision_does_not_shorten_the_lock(pap, fm, client_eli
     assert Case.objects.count() == 1
 
 
-def test_read2_rev4_max_duration_exit_then_individual_decision_refused(pap, fm, client_eligible):
+def test_read2_rev4_max_duration_exit_then_individual_decision_refused(pap, fm, client_eligible, tl):
     # DOMAIN READ-2 / REV-4: after an exit for reaching 36 months (B10) an individual decision on the same
     # day does not void the maximum duration; only a work uptake does.
     _closed(pap, fm, client_eligible, closed_on=D(2026, 10, 1), exit_reason_code="B10")

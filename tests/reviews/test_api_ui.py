@@ -157,7 +157,7 @@ def test_rev6_api_reminders_only_the_callers_own(
     with django_assert_max_num_queries(6):
         body = api.get("/api/v1/reminders/").json()
     kinds = sorted(r["kind"] for r in body["results"])
-    assert kinds == ["max_duration_reached", "review_overdue"]
+    assert kinds == ["agreement_missing", "max_duration_reached", "review_overdue"]  # PLAN-3: none concluded
     assert set(body["results"][0]) == {"id", "kind", "case", "client", "due_on", "created_on"}
     assert {r["case"] for r in body["results"]} == {long_case.pk}
     assert body["results"][0]["created_on"] == "2026-11-20"
@@ -167,7 +167,7 @@ def test_rev6_api_reminders_only_the_callers_own(
     rid = body["results"][0]["id"]
     assert api_as(other_fm).post(f"/api/v1/reminders/{rid}/done/").status_code == 404
     assert api_as(fm).post(f"/api/v1/reminders/{rid}/done/").status_code == 200
-    assert api_as(fm).get("/api/v1/reminders/").json()["count"] == 1
+    assert api_as(fm).get("/api/v1/reminders/").json()["count"] == 2
 
 
 def test_rev6_email_digest_once_per_day_per_person(long_case, fm, tl):
@@ -207,7 +207,7 @@ def test_build_monthly_report_command_calls_reporting(monkeypatch, capsys):
     monkeypatch.setattr(
         reporting.services,
         "monthly_report_build",
-        lambda *, month, today=None: calls.append(month),
+        lambda *, month, today=None, reason="": calls.append(month),
         raising=False,
     )
     call_command("build_monthly_report", "--month", "2026-10")

@@ -65,11 +65,13 @@ def test_sub1_only_the_tl_of_the_absent_fm_sets_a_substitute(other_tl, fm, fm2):
     assert Substitution.objects.count() == 0
 
 
-def test_sub1_substitute_must_be_in_tls_teams_and_period_valid(tl, fm, fm2, other_fm):
-    # DOMAIN SUB-1
+def test_sub1_substitute_must_be_at_the_site_and_period_valid(tl, fm, fm2, other_fm):
+    # DOMAIN SUB-1: a substitute of another site is refused (another team of the same site: see
+    # tests/rules/test_sub1_sub3.py — it waits for the agreement of that team's TL)
+    elsewhere = StaffFactory(role=Role.FALLMANAGER)  # a team of another site
     with pytest.raises(InvalidInput) as exc:
         substitution_set(
-            acting_user=tl, absent=fm, substitute=other_fm, starts_on=TODAY, ends_on=TODAY, today=TODAY
+            acting_user=tl, absent=fm, substitute=elsewhere, starts_on=TODAY, ends_on=TODAY, today=TODAY
         )
     assert "substitute" in exc.value.fields
     with pytest.raises(InvalidInput):

@@ -159,7 +159,7 @@ def test_refused_referral_rolls_back_needs_and_profiling(client, pap, fm, client
     assert Case.objects.count() == 0
 
 
-def test_referral_with_individual_decision_succeeds(client, pap, fm, site):
+def test_referral_with_individual_decision_succeeds(client, pap, fm, site, tl):
     # DOMAIN ACC-2: reason and TL consultation date → referral without formal access.
     weak = ClientFactory(site=site)
     client.force_login(pap)

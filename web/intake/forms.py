@@ -127,6 +127,13 @@ class ReferralForm(NeedsMixin):
     teamleitung_consulted_on = forms.DateField(
         label=_("Rücksprache mit der Teamleitung am"), widget=DateInput, required=False
     )
+    # ACC-2: which TL was consulted (the TLs of the pAp's site; preselected: the TL of her team)
+    teamleitung = forms.ModelChoiceField(
+        label=_("Befragte Teamleitung"),
+        queryset=Staff.objects.none(),
+        required=False,
+        empty_label=_("– bitte wählen –"),
+    )
 
     def __init__(self, *args, user, client, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +144,17 @@ class ReferralForm(NeedsMixin):
             queryset=Staff.objects.filter(role=Role.FALLMANAGER, is_active=True, team__site_id=site_id)
         ).order_by("last_name", "first_name")
         field.label_from_instance = fallmanager_choice_label
+        self.fields["teamleitung"].queryset = (
+            Staff.objects.filter(role=Role.TEAMLEITUNG, is_active=True, led_teams__site_id=site_id)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
         if not self.is_bound:
+            own_tl = Staff.objects.filter(
+                role=Role.TEAMLEITUNG, is_active=True, led_teams=user.team_id
+            ).first()
+            if own_tl is not None:
+                self.initial.setdefault("teamleitung", own_tl.pk)
             self.initial.setdefault("referred_on", self.today)
             self.initial.setdefault("handover_kind", HandoverKind.PERSONAL)
             self.initial.setdefault(
@@ -154,12 +171,17 @@ class ReferralForm(NeedsMixin):
         consulted = data.get("teamleitung_consulted_on")
         if not reason and not consulted:
             return None
-        return {"reason": reason, "teamleitung_consulted_on": consulted}
+        return {
+            "reason": reason,
+            "teamleitung_consulted_on": consulted,
+            "teamleitung": data.get("teamleitung"),
+        }
 
 
 REFERRAL_FIELD_MAP = {
     "individual_decision.reason": "decision_reason",
     "individual_decision.teamleitung_consulted_on": "teamleitung_consulted_on",
+    "individual_decision.teamleitung": "teamleitung",
     "individual_decision": "decision_reason",
 }
 

@@ -31,7 +31,10 @@ class SubstitutionForm(forms.Form):
             "team"
         )
         self.fields["absent"].queryset = fms
-        self.fields["substitute"].queryset = fms
+        # SUB-1: the substitute may come from another team of the same site (its TL agrees as well)
+        self.fields["substitute"].queryset = Staff.objects.filter(
+            role=Role.FALLMANAGER, is_active=True, team__site__in=teams.values("site")
+        ).select_related("team")
 
 
 class TransferForm(forms.Form):

@@ -7,6 +7,9 @@ app_name = "org"
 urlpatterns = [
     path("team/vertretungen/", views.substitutions, name="substitutions"),
     path("team/vertretungen/<int:pk>/beenden/", views.substitution_stop, name="substitution-stop"),
+    path(
+        "team/vertretungen/<int:pk>/zustimmen/", views.substitution_approve_view, name="substitution-approve"
+    ),
     path("team/faelle/<int:case_id>/abgabe/", views.transfer, name="case-transfer"),
     path(
         "team/weiterbetreuung/<int:pk>/zustimmen/",

@@ -26,8 +26,10 @@ from catalog import clock
 from fallmanagement.errors import DomainError, add_domain_error
 from org.choices import Role
 from org.substitutions import (
+    substitution_approve,
     substitution_end,
     substitution_set,
+    substitution_waits_for,
     substitutions_visible_to,
 )
 from web.org.forms import SubstitutionForm, TransferForm
@@ -54,6 +56,8 @@ def substitutions(request):
             messages.success(request, _("Die Vertretung ist eingetragen."))
             return redirect("org:substitutions")
     items = list(substitutions_visible_to(request.user, today=today))
+    for item in items:  # SUB-1: a cross-team substitution waits for the substitute's TL
+        item.can_approve = substitution_waits_for(item, request.user)
     care = [
         {"grant": g, "can_approve": continued_care_waits_for(g, request.user)}
         for g in continued_care_visible_to(request.user, today=today)
@@ -158,3 +162,21 @@ def transfer(request, case_id: int):
     return render(
         request, "org/transfer.html", {"form": form, "case": case}, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_POST
+def substitution_approve_view(request, pk: int):
+    """SUB-1: the substitute's TL agrees to a substitution across teams of the site."""
+    _require_tl(request)
+    today = clock.request_day(request)
+    sub = substitutions_visible_to(request.user, today=today).filter(pk=pk).first()
+    if sub is None:
+        raise Http404
+    try:
+        substitution_approve(acting_user=request.user, substitution=sub, today=today)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Zugestimmt: die Vertretung ist wirksam."))
+    return redirect("org:substitutions")

@@ -10,6 +10,7 @@ def items(user) -> list[dict]:
     out = []
     if user.role in DASHBOARD_ROLES:
         out.append({"label": _("Steuerung"), "url": reverse("reporting:dashboard"), "order": 40})
+        out.append({"label": _("Qualität"), "url": reverse("reporting:quality"), "order": 41})
     if user.role in REPORT_ROLES:
         out.append({"label": _("Monatsbericht"), "url": reverse("reporting:monthly"), "order": 50})
     return out

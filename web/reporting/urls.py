@@ -8,4 +8,5 @@ urlpatterns = [
     path("berichte/monatsbericht/", views.monthly_report, name="monthly"),
     path("leitung/", views.dashboard, name="dashboard"),
     path("leitung/faelle/", views.dashboard_case_list, name="dashboard-cases"),
+    path("leitung/qualitaet/", views.quality, name="quality"),  # Handlungsleitlinie V
 ]

@@ -25,6 +25,7 @@ from reporting.selectors import (
     DASHBOARD_FIGURES,
     DASHBOARD_ROLES,
     FIGURES,
+    QUALITY_FIGURES,
     REPORT_ROLES,
     dashboard_cases,
     last_complete_month,
@@ -299,7 +300,7 @@ def dashboard_case_list(request: HttpRequest) -> HttpResponse:
         Capacity.TEAMLEITUNG if request.user.role == Role.TEAMLEITUNG else Capacity.BEREICHSLEITUNG
     )
     request.audited_context = {"kind": kind}
-    labels = dict(DASHBOARD_FIGURES)
+    labels = {**dict(QUALITY_FIGURES), **dict(DASHBOARD_FIGURES)}
     title = labels.get(kind) or _("Ablehnungen (12 Monate): %(r)s") % {"r": reason}
     query = {k: v for k, v in request.GET.items() if k != "page"}
     return render(
@@ -319,4 +320,32 @@ def dashboard_case_list(request: HttpRequest) -> HttpResponse:
             "query": urlencode(query),
             "today": today,
         },
+    )
+
+
+@login_required
+def quality(request: HttpRequest) -> HttpResponse:
+    """Handlungsleitlinie V (Qualitätssicherung): per team — missed reviews (REV-7), overdue clearings
+    (CLR-2), agreements missing (PLAN-3), contact gaps (PLAN-5), cases beyond 24 months (REV-5); every
+    number links to its cases (scoped, the list logs what it shows). Team level only (DP-7)."""
+    _require_role(request.user, DASHBOARD_ROLES)
+    today = clock.request_day(request)
+    board = leadership_dashboard(user=request.user, today=today)
+    rows = [
+        {
+            "team": team,
+            "cells": [
+                {
+                    "value": team.figures.get(key),
+                    "url": _list_url(kind=key, team=team.pk) if team.figures.get(key) else None,
+                }
+                for key, _label in QUALITY_FIGURES
+            ],
+        }
+        for team in [*board.teams, board.total]
+    ]
+    return render(
+        request,
+        "reporting/quality.html",
+        {"headers": QUALITY_FIGURES, "rows": rows, "today": today},
     )
