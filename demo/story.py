@@ -139,7 +139,7 @@ def demo_logins(today: datetime.date) -> list[tuple[str, str, str]]:
     if chain.fm_over:
         fm = chain.fm_over
         rows.append(
-            ("Fallmanager*in", fm.username, f"{fm.counted} Fälle bei Soll {fm.caseload_target}; {fm.team}")
+            ("Fallmanager*in", fm.username, f"{fm.counted} Fälle bei Zielwert {fm.caseload_target}; {fm.team}")
         )
     if chain.fm_part:
         fm = chain.fm_part
@@ -148,7 +148,7 @@ def demo_logins(today: datetime.date) -> list[tuple[str, str, str]]:
             (
                 "Fallmanager*in in Teilzeit",
                 fm.username,
-                f"{hours} h, {fm.counted} Fälle bei Soll {fm.caseload_target}",
+                f"{hours} h, {fm.counted} Fälle bei Zielwert {fm.caseload_target}",
             )
         )
     if chain.substitute and chain.fm_over:
