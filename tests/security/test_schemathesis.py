@@ -49,9 +49,12 @@ def api_schema(db, fm_token):
     """The schema served by the real WSGI app. Like Django's test client, keep the test's database
     connection open across requests (the handler would close it at request end)."""
     from django.core import signals
+    from django.core.wsgi import get_wsgi_application
     from django.db import close_old_connections
 
-    from fallmanagement.wsgi import application
+    # Django's own WSGI handler, not the admission wrapper of fallmanagement.wsgi: that one runs the app on
+    # its own threads, which do not share the test's database connection (the token would be invisible).
+    application = get_wsgi_application()
 
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit import gate
+from audit.models import Capacity
 from cases import access
 from cases.choices import CaseState
 from cases.models import Case
@@ -188,6 +189,8 @@ def pap_handover_notes(*, user, today: datetime.date) -> Section:
             :PAP_LIMIT
         ]
     )
+    # DP-2: the clients named in the list (the note itself is logged when she opens it).
+    gate.shown(notes, user=user, action="case.list", capacity=Capacity.PAP_SITE, context={"list": "handover"})
     return Section(
         title=_("Übergaben aus dem Fallmanagement"),
         template="cases/sections/pap_handover_notes.html",
