@@ -65,8 +65,9 @@ def test_sub1_team_page_shows_and_approves(client, tl, other_tl, fm, other_fm, m
 def test_sub3_site_change_of_a_client_in_fm_only_through_the_transfer(pap, fm, client_eligible, area):
     CaseFactory(client=client_eligible, fallmanager=fm, state="active", admitted_on=D(2026, 5, 1))
     other_site = SiteFactory(name="Standort Süd", area=area)
+    # The FM edits her client's data after admission (DP-1); even she cannot move the site silently.
     with pytest.raises(Conflict) as err:
-        client_update(client=client_eligible, acting_user=pap, site=other_site, today=TODAY)
+        client_update(client=client_eligible, acting_user=fm, site=other_site, today=TODAY)
     assert err.value.code == "transfer_required" and "site" in err.value.fields
     assert "Handlungsleitlinie IV.6" in err.value.message
     client_eligible.refresh_from_db()

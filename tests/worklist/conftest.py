@@ -21,7 +21,7 @@ def make_case(fm, site):
 
     def make(admitted_on=D(2026, 8, 3), *, state="active", fallmanager=None, **extra):
         client = ClientFactory(site=site)
-        return CaseFactory(
+        case = CaseFactory(
             client=client,
             fallmanager=fallmanager or fm,
             state=state,
@@ -30,5 +30,14 @@ def make_case(fm, site):
             handover_talk_on=(admitted_on or D(2026, 7, 1)) - datetime.timedelta(days=31),
             **extra,
         )
+        if state == "active" and admitted_on:
+            # A current Kooperationsplan (PLAN-3), so these tests see only the reminders they are about.
+            from plans.models import Agreement
+
+            Agreement.objects.create(
+                case=case, concluded_on=admitted_on, review_due_on=D(2027, 6, 1), recorded_on=admitted_on,
+                created_by=fallmanager or fm,
+            )  # fmt: skip
+        return case
 
     return make
