@@ -139,7 +139,11 @@ def demo_logins(today: datetime.date) -> list[tuple[str, str, str]]:
     if chain.fm_over:
         fm = chain.fm_over
         rows.append(
-            ("Fallmanager*in", fm.username, f"{fm.counted} Fälle bei Zielwert {fm.caseload_target}; {fm.team}")
+            (
+                "Fallmanager*in",
+                fm.username,
+                f"{fm.counted} Fälle bei Zielwert {fm.caseload_target}; {fm.team}",
+            )
         )
     if chain.fm_part:
         fm = chain.fm_part

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cases.letters import letterhead_context
 from catalog import periods
 from duties.models import Appointment
 
@@ -15,17 +16,12 @@ from duties.models import Appointment
 def invitation_context(appointment: Appointment) -> dict:
     case = appointment.case
     period = periods.legal_period_on(appointment.invited_on)
-    fm = case.fallmanager
     return {
+        **letterhead_context(case),  # WORK-4: letterhead from master data, the client's address
         "appointment": appointment,
         "starts_at": timezone.localtime(appointment.starts_at),
-        "case": case,
-        "client": case.client,
-        "fm": fm,
-        "fm_phone": getattr(fm, "phone", "") or "",
-        "site": case.client.site,
-        "site_address": getattr(settings, "JOBCENTER_ADDRESS", ""),
-        "jobcenter_name": settings.JOBCENTER_NAME,
+        "letter_date": appointment.invited_on,
+        "show_customer_number": True,
         "period": period,
     }
 
@@ -42,18 +38,13 @@ def invitation_pdf(appointment: Appointment) -> bytes:
 
 def obligation_context(obligation) -> dict:
     case = obligation.case
-    fm = case.fallmanager
     return {
+        **letterhead_context(case),  # WORK-4: letterhead from master data, the client's address
         "obligation": obligation,
         "period": obligation.legal_period,
         "agreement": obligation.agreement,
-        "case": case,
-        "client": case.client,
-        "fm": fm,
-        "fm_phone": getattr(fm, "phone", "") or "",
-        "site": case.client.site,
-        "site_address": getattr(settings, "JOBCENTER_ADDRESS", ""),
-        "jobcenter_name": settings.JOBCENTER_NAME,
+        "letter_date": obligation.issued_on,
+        "show_customer_number": True,
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from cases.letters import letterhead_context
 from catalog import clock, periods
 from fallmanagement.errors import InvalidInput
 from plans.choices import GoalStatus
@@ -18,27 +19,17 @@ def agreement_pdf(*, agreement: Agreement, goals: list[Goal]) -> bytes:
     from weasyprint import HTML  # imported lazily: loading WeasyPrint is slow
 
     case = agreement.case
-    fm = case.fallmanager
     try:
         # MIT-7: the law of the day it was handed over decides the layout and the benefit's name.
         period = periods.legal_period_on(agreement.concluded_on) if agreement.concluded_on else None
     except InvalidInput:
         period = None  # an imported agreement from before the legal-period table
     context = {
+        **letterhead_context(case),  # WORK-4: letterhead from master data, the client's address
         "agreement": agreement,
-        "case": case,
-        "client": case.client,
-        "fm": fm,
-        "fm_phone": getattr(fm, "phone", "") or case.client.site.phone,
-        "fm_email": fm.email or case.client.site.email,
-        "site": case.client.site,
-        # WORK-4: the letterhead from master data (the site's address), the client's postal address.
-        "site_address": ", ".join(case.client.site.address_lines)
-        or getattr(settings, "JOBCENTER_ADDRESS", ""),
-        "client_address": case.client.address_lines,
-        "jobcenter_name": settings.JOBCENTER_NAME,
         "goals": [g for g in goals if g.status == GoalStatus.OPEN],
         "printed_on": clock.today(),
+        "letter_date": clock.today(),
         "period": period,
         "signed": period is None or period.agreement_signed,
     }
