@@ -4,18 +4,17 @@ permission and the id parser."""
 from __future__ import annotations
 
 import logging
-import math
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, status
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from api.pagination import Pagination
+from api.parsers import InputRefused
 from fallmanagement.errors import DomainError
 
 logger = logging.getLogger("fallmanagement.api")
@@ -33,48 +32,6 @@ def _flatten(detail) -> list[str]:
             out.extend(f"{key}: {text}" for text in _flatten(value))
         return out
     return [str(detail)]
-
-
-class InputRefused(exceptions.ParseError):
-    """A body refused by `SafeJSONParser`; its German message reaches the client."""
-
-
-class SafeJSONParser(JSONParser):
-    """JSON bodies as data, never as a 500 (issue 15 finding 10): nesting deeper than `MAX_DEPTH`, NUL
-    characters and lone surrogates (which PostgreSQL cannot store) are refused with 400 before any view
-    sees them."""
-
-    MAX_DEPTH = 32
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            data = super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise InputRefused(_("Der Inhalt ist zu tief verschachtelt.")) from None
-        _check_json(data, self.MAX_DEPTH)
-        return data
-
-
-def _check_json(data, max_depth: int) -> None:
-    stack = [(data, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > max_depth:
-            raise InputRefused(_("Der Inhalt ist zu tief verschachtelt."))
-        if isinstance(value, dict):
-            stack.extend((k, depth + 1) for k in value)
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
-        elif isinstance(value, str):
-            if "\x00" in value:
-                raise InputRefused(_("Der Inhalt enthält ein unzulässiges Nullzeichen."))
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise InputRefused(_("Der Inhalt enthält ungültige Zeichen.")) from None
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise InputRefused(_("Der Inhalt enthält eine ungültige Zahl."))
 
 
 def error_response(code: str, message: str, http_status: int, fields: dict | None = None) -> Response:
@@ -126,32 +83,6 @@ def exception_handler(exc, context):
             "error", _flatten(response.data)[0] if response.data else "", response.status_code
         )
     return response
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def get_page_number(self, request, paginator):
-        number = super().get_page_number(request, paginator)
-        if isinstance(number, str) and number not in self.last_page_strings and not number.isdigit():
-            raise exceptions.ValidationError({"page": [_("Ungültige Seitenzahl.")]})
-        return number
-
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            value = int(raw)
-        except ValueError:
-            raise exceptions.ValidationError({"page_size": [_("Bitte eine ganze Zahl angeben.")]}) from None
-        if not 1 <= value <= self.max_page_size:
-            raise exceptions.ValidationError(
-                {"page_size": [_("Erlaubt sind 1 bis %(max)s.") % {"max": self.max_page_size}]}
-            )
-        return value
 
 
 __all__ = ["Pagination", "error_response", "exception_handler", "status"]

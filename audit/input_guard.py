@@ -3,7 +3,7 @@
 PostgreSQL cannot store or compare a NUL in text: a `%00` in a dashboard filter, a search box, an
 admin filter or a form field used to end in a 500 wherever the value reached a query. Django's form
 fields refuse NUL already; this closes every other door in one place, before any view runs. JSON
-bodies are checked by the API's parser (`api.common.SafeJSONParser`)."""
+bodies are checked by the API's parser (`api.parsers.SafeJSONParser`)."""
 
 from __future__ import annotations
 
