@@ -13,7 +13,9 @@ The data set, relative to `today` (the pages use the real date):
   teams of 12 FMs with one TL and one pAp each; cases 80 % active (admitted over 40 months), 5 % clearing,
   2 % referred, 11 % closed, 1 % rejected, 1 % forwarded; one client and household per case; the review
   history of a running system (past reviews documented, recent ones due); an open reminder for every 8th
-  active case; one contact per active case; agreements for half of the active cases; N anonymous outcome
+  active case; one contact per active case; agreements for half of the active cases; two appointments per
+  active case (one behind, every 5th of those still without an outcome, one ahead) and a Wiedervorlage for every
+  5th; N anonymous outcome
   records in the month the monthly report benchmark reports.
 * Personas on top (password `BENCH_PASSWORD`, Argon2):
   - `bench_fm` — 150 open cases (10 referred, 15 clearing, 125 active) and 30 closed ones; her case
@@ -49,8 +51,11 @@ BULK_TABLES = (
     "plans_agreement",
     "plans_contact",
     "reporting_outcomerecord",
+    "duties_appointment",
+    "followups_followup",
 )
 TRUNCATE = (
+    "duties_appointment, followups_followup, "
     "reporting_outcomerecord, reporting_monthlyreport, reviews_reminder, reviews_reminderdigest, reviews_review, "
     "reviews_dailyjobrun, reviews_reminderrecipientsnapshot, plans_contact, plans_agreement, cases_caseevent, "
     "cases_clientneed, cases_case, cases_client, cases_household, org_team_leads, org_area_leads, "
@@ -560,6 +565,38 @@ def fill(n_active: int, *, today: datetime.date | None = None, outcome_records: 
             p,
         )  # fmt: skip
         step("reminders+contacts+agreements")
+        # --- the working day's sources (WORK-1, MIT-1): one appointment behind and one ahead per active case
+        # (every 5th past one still without an outcome), an open Wiedervorlage for every 5th active case -----
+        _insert(
+            cursor,
+            "duties_appointment",
+            ["starts_at", "kind", "is_summons", "invited_on", "place", "purpose", "note", "outcome",
+             "outcome_reason", "outcome_recorded_on", "outcome_due_on", "created_at", "updated_at", "case_id",
+             "created_by_id", "outcome_recorded_by_id"],
+            """SELECT (a.on_ + time '09:00' + make_interval(mins => ((c.id * 13) %% 16)::int * 30))
+                          AT TIME ZONE 'Europe/Berlin',
+                      (ARRAY['office', 'phone', 'home_visit', 'video'])[1 + c.id %% 4], c.id %% 6 = 0,
+                      a.on_ - 14, 'Jobcenter, Raum 2.14', 'Beratungsgespräch', '',
+                      CASE WHEN a.past AND c.id %% 5 <> 0 THEN 'attended' ELSE '' END, '',
+                      CASE WHEN a.past AND c.id %% 5 <> 0 THEN a.on_ END, a.on_ + 5, now(), now(), c.id,
+                      c.fallmanager_id,
+                      CASE WHEN a.past AND c.id %% 5 <> 0 THEN c.fallmanager_id END {extra}
+               FROM cases_case c CROSS JOIN LATERAL (VALUES
+                    (%(today)s::date - 1 - (c.id %% 40)::int, true),
+                    (%(today)s::date + (c.id %% 21)::int, false)) a(on_, past)
+               WHERE c.state = 'active'""",
+            p,
+        )  # fmt: skip
+        _insert(
+            cursor,
+            "followups_followup",
+            ["due_on", "note", "state", "created_at", "updated_at", "case_id", "created_by_id"],
+            """SELECT %(today)s::date + ((c.id %% 30) - 10)::int, 'Nachweis Bewerbungen anfordern', 'open', now(),
+                      now(), c.id, c.fallmanager_id {extra}
+               FROM cases_case c WHERE c.state = 'active' AND c.id %% 5 = 0""",
+            p,
+        )
+        step("appointments+follow-ups")
         # --- the 3-year-old case of scenario 3: 150 contacts, 6 reviews, its history -----------------------
         cursor.execute("DELETE FROM reviews_review WHERE case_id = %(special)s", p)
         _insert(
@@ -623,6 +660,7 @@ def fill(n_active: int, *, today: datetime.date | None = None, outcome_records: 
         for table in (
             "org_area", "org_site", "org_team", "org_staff", "cases_household", "cases_client", "cases_case",
             "cases_caseevent", "reviews_review", "reviews_reminder", "plans_agreement", "plans_contact",
+            "duties_appointment", "followups_followup",
         ):  # fmt: skip
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT max(id) FROM {table}), 1))"

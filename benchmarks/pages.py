@@ -190,7 +190,10 @@ def measure_framework_floor(client: Client, runs: int, url: str | None = None) -
     def get():
         response = client.get(target)
         if response.status_code != 200:
-            raise RuntimeError(f"{target} answered {response.status_code}: is ROOT_URLCONF benchmarks.urls?")
+            raise RuntimeError(
+                f"{target} answered {response.status_code} ({response.get('Location', '')}):"
+                " is ROOT_URLCONF benchmarks.urls?"
+            )
 
     times = timed(get, runs)
     return round(statistics.median(times), 2), round(percentile(times, 0.95), 2)
@@ -370,6 +373,15 @@ def scenarios(*, special_case_id: int, staff_ids: dict[str, int]) -> list[Scenar
                  f"/faelle/{special_case_id}/", 12, 50, 3.0, floor_case(special_case_id))
     )  # fmt: skip
     out += [s for s in (page.scenario(staff_ids) for page in PAGES) if s is not None]
+    # --- MIT-1 calendar week and HH-1 household of the 3-year case (issue 17 target 1) -------------------
+    calendar = _url("duties:calendar")
+    if calendar:
+        out.append(Scenario("calendar_week", "Kalender: Woche (FM)", "bench_fm", f"{calendar}?ansicht=woche", 12,
+                            50, None, None, note="MIT-1"))  # fmt: skip
+    household = _url("clients:household", special_case_id)
+    if household:
+        out.append(Scenario("household", "Bedarfsgemeinschaft (FM, Fall 3 Jahre)", "bench_fm", household, 12, 50,
+                            None, None, note="HH-1"))  # fmt: skip
     # --- WORK-2: the header search (p95 ≤ 50 ms at 1,000,000 clients; read by the trigram GIN index
     # client_search_name_trgm / the birth-date index, no Seq Scan on cases_client) --------------------
     search = _url("search")
@@ -394,6 +406,27 @@ def scenarios(*, special_case_id: int, staff_ids: dict[str, int]) -> list[Scenar
     return out
 
 
+def signed_in_client(user) -> Client:
+    """A test client signed in as `user` — for the roles that must confirm a second factor (TL, …) with a
+    confirmed TOTP device in the session, as after a real sign-in: the OTP middleware's device read is part
+    of every page they see, so it is measured too."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from audit.signin import otp_required
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if otp_required(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="Benchmark", confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 def run_all(*, special_case_id: int, runs: int, only: set[str] | None = None) -> list[Result]:
     from org.models import Staff
 
@@ -405,9 +438,7 @@ def run_all(*, special_case_id: int, runs: int, only: set[str] | None = None) ->
         if only and scenario.key not in only:
             continue
         if scenario.username not in clients:
-            c = Client()
-            c.force_login(staff[scenario.username], backend="django.contrib.auth.backends.ModelBackend")
-            clients[scenario.username] = c
+            clients[scenario.username] = signed_in_client(staff[scenario.username])
         # Measured right before each page, with the page's persona (the navigation differs by role), so that
         # the machine's load at that moment weighs on both alike.
         framework = measure_framework_floor(clients[scenario.username], runs)

@@ -22,7 +22,6 @@ import django  # noqa: E402
 django.setup()
 gc.freeze()
 
-from django.test import Client  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 
 from benchmarks import generate, pages  # noqa: E402
@@ -49,8 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"unknown page {args.key!r}", file=sys.stderr)
             return 2
         username, url = found[0].username, found[0].url
-    client = Client()
-    client.force_login(staff[username], backend="django.contrib.auth.backends.ModelBackend")
+    client = pages.signed_in_client(staff[username])
     for _ in range(3):
         assert client.get(url).status_code == 200
     profiler = Profiler(interval=0.0005)
