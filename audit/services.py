@@ -11,8 +11,11 @@ start-up (`cases.apps.CasesConfig.ready` → `set_capacity_resolver(cases.access
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Iterable
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.utils import timezone
 
 from audit.models import AccessLog, Capacity
@@ -84,23 +87,37 @@ def record(
 def record_bulk(
     *, user, action: str, objs: Iterable, capacity: str | None = None, context: dict | None = None, today=None
 ) -> int:
-    """One row per object in a single INSERT (exports of n cases write n rows, DP-4)."""
-    now = timezone.now()
-    rows = []
+    """One row per object in a single INSERT (exports of n cases write n rows, DP-4).
+
+    Set-based: the per-object columns go to PostgreSQL as four arrays (`unnest`), the rest once — a list page
+    logs 150 reads, and building 150 model instances for `bulk_create` cost more than the page's queries
+    (issue 17: 40 % of the worklist). The hash chain's trigger fills `seq`/`prev_hash`/`hash` per row as for
+    `record`."""
+    types: list[str] = []
+    ids: list[int | None] = []
+    clients: list[int | None] = []
+    capacities: list[str] = []
     for obj in objs:
         object_type, object_id, client_id = _object_ref(obj)
-        rows.append(
-            AccessLog(
-                at=now,
-                user=user,
-                username=user.get_username(),
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                client_id=client_id,
-                capacity=capacity or _capacity(user, obj, today),
-                context=context or {},
-            )
-        )
-    AccessLog.objects.bulk_create(rows)
-    return len(rows)
+        types.append(object_type)
+        ids.append(object_id)
+        clients.append(client_id)
+        capacities.append(capacity or _capacity(user, obj, today))
+    if not types:
+        return 0
+    assert AccessLog._meta.db_table == "audit_accesslog"  # noqa: S101 - the statement names it
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO audit_accesslog
+                    (at, user_id, username, action, object_type, object_id, client_id, capacity, context,
+                     prev_hash, hash)
+                SELECT %s, %s, %s, %s, t.object_type, t.object_id, t.client_id, t.capacity, %s::jsonb, '', ''
+                FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::text[])
+                     WITH ORDINALITY AS t(object_type, object_id, client_id, capacity, n)
+                ORDER BY t.n""",
+            [
+                timezone.now(), user.pk, user.get_username(), action,
+                json.dumps(context or {}, cls=DjangoJSONEncoder), types, ids, clients, capacities,
+            ],
+        )  # fmt: skip
+    return len(types)

@@ -194,7 +194,7 @@ def _search(user, query: SearchQuery, today: datetime.date, limit: int):
     if user.role in (Role.FALLMANAGER, Role.TEAMLEITUNG):
         # A small scope (an FM's ~150 cases, a TL's ~1,500): its client ids first, one index-only read,
         # so the name match runs on those rows only — however common the name is nationally.
-        ids = list(Case.objects.filter(scope).values_list("client_id", flat=True)[: SMALL_SCOPE + 1])
+        ids = list(Case.objects.filter(scope).order_by().values_list("client_id", flat=True)[: SMALL_SCOPE + 1])
         if len(ids) <= SMALL_SCOPE:
             base = Client.objects.filter(pk__in=set(ids), anonymised_on__isnull=True)
     # No join for the household number: with many matches PostgreSQL would hash-join the whole household
