@@ -28,6 +28,8 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
     prefix = reverse("case-detail", args=[0])[: -len("0/")]
     fms = worked_fallmanager_ids(user, today)
     items = []
+    review_label = _("Kooperationsplan überprüfen")
+    gap_label = _("Kontakt aufnehmen: seit %(days)s Tagen kein Kontakt")
     agreements = Agreement.objects.filter(
         waived=False,
         superseded_on__isnull=True,
@@ -44,7 +46,7 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
                 client_name=f"{last}, {first}",
                 customer_number=number,
                 due_on=due,
-                label=_("Kooperationsplan überprüfen"),
+                label=review_label,
                 url=f"{prefix}{case_id}/#plans-agreement",
                 client_id=client_id,
             )
@@ -69,8 +71,7 @@ def worklist_items(*, user, today: datetime.date, until: datetime.date) -> list[
                     client_name=f"{last}, {first}",
                     customer_number=number,
                     due_on=starts,
-                    label=_("Kontakt aufnehmen: seit %(days)s Tagen kein Kontakt")
-                    % {"days": (today - since).days},
+                    label=gap_label % {"days": (today - since).days},
                     url=f"{prefix}{case_id}/#plans-contacts",
                     client_id=client_id,
                 )

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from cases.choices import CaseState
 from cases.search import MAX_QUERY, clients_search, search_log
@@ -47,10 +48,12 @@ def search(request: HttpRequest) -> HttpResponse:
             status = err.status
         else:
             search_log(user=user, hits=hits, query=query, via="web", today=today)
+            case_prefix = reverse("case-detail", args=[0])[: -len("0/")]  # one reverse() per page
             context.update(
                 hits=[
                     {
                         "hit": hit,
+                        "case_url": f"{case_prefix}{hit.case_id}/" if hit.case_id else "",
                         "state_label": CaseState(hit.case_state).label if hit.case_state else "",
                         "may_refer": user.role == Role.PAP,
                     }

@@ -5,7 +5,9 @@ and the e-mail digest show (`reviews.selectors.open_reminder_count`)."""
 
 from __future__ import annotations
 
+from django.template import engines
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from audit import gate
@@ -17,12 +19,20 @@ from web.sections import Section, StartPage
 WORKLIST_ROLES = (Role.FALLMANAGER, Role.TEAMLEITUNG)
 
 
+def _rows_html(items) -> str:
+    """The group's rows from the Jinja2 fragment `worklist/rows.html` (the hot table of the start page)."""
+    html = engines["jinja2"].get_template("worklist/rows.html").render({"items": items})
+    return mark_safe(html)  # noqa: S308 - the output of an autoescaping template engine
+
+
 def worklist_context(*, user, today, items) -> dict:
     groups = [
         {"key": "overdue", "title": _("Überfällig"), "items": [i for i in items if i.due_on < today]},
         {"key": "today", "title": _("Heute"), "items": [i for i in items if i.due_on == today]},
         {"key": "soon", "title": _("Nächste 14 Tage"), "items": [i for i in items if i.due_on > today]},
     ]
+    for group in groups:
+        group["rows_html"] = _rows_html(group["items"])
     return {
         "groups": groups,
         "total": len(items),
