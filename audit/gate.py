@@ -2,20 +2,19 @@
 
 Scoped selectors (`cases.selectors.case_get`, `client_get`, the list selectors) and the page/API views
 (`audit.decorators.audited`, `AuditedRetrieveMixin`) call `shown(...)`; `ReadGateMiddleware` writes the
-access log once the response is known — through the one audit verb (`audit.services.record_bulk`), one
-INSERT per (action, capacity), one row per object however often the request touched it. Nothing is
+access log once the response is known — through the one audit verb (`audit.services.record_rows`), one
+INSERT per request, one row per object however often the request touched it. Nothing is
 written for redirects, 404 and server errors (nothing was shown), nor outside a request (tasks and
 commands log their reads themselves)."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from audit.services import _object_ref, record_bulk
+from audit.services import _object_ref, record_rows
 from catalog import clock
 
 CapacityOf = str | Callable[[object], str] | None
@@ -77,21 +76,16 @@ def flush(response, *, today=None, path: str | None = None) -> int:
     if not _should_log(response):
         bucket.clear()
         return 0
-    groups: dict[tuple, list] = defaultdict(list)
-    contexts: dict[tuple, dict] = {}
+    by_user: dict[object, list] = defaultdict(list)
     for entry in bucket.values():
         if path and "path" not in entry.context:
             entry.context["path"] = path[:200]
-        context = json.dumps(entry.context, sort_keys=True, default=str)
-        key = (entry.user, entry.action, entry.capacity, context)
-        groups[key].append(entry.obj)
-        contexts[key] = entry.context
+        by_user[entry.user].append(entry)
     bucket.clear()
     written = 0
-    for key, objs in groups.items():
-        user, action, capacity, _ = key
-        written += record_bulk(
-            user=user, action=action, objs=objs, capacity=capacity, context=contexts[key], today=today
+    for user, entries in by_user.items():  # one user per request in practice: one INSERT
+        written += record_rows(
+            user=user, rows=((e.action, e.obj, e.capacity, e.context) for e in entries), today=today
         )
     return written
 

@@ -87,22 +87,36 @@ def record(
 def record_bulk(
     *, user, action: str, objs: Iterable, capacity: str | None = None, context: dict | None = None, today=None
 ) -> int:
-    """One row per object in a single INSERT (exports of n cases write n rows, DP-4).
+    """One row per object in a single INSERT (exports of n cases write n rows, DP-4)."""
+    return record_rows(user=user, rows=((action, obj, capacity, context) for obj in objs), today=today)
 
-    Set-based: the per-object columns go to PostgreSQL as four arrays (`unnest`), the rest once — a list page
-    logs 150 reads, and building 150 model instances for `bulk_create` cost more than the page's queries
+
+def record_rows(*, user, rows: Iterable[tuple[str, object, str | None, dict | None]], today=None) -> int:
+    """One access-log row per `(action, obj, capacity, context)` of `user`, all in a single INSERT (the read
+    gate writes what a page showed in one statement, whatever lists it showed).
+
+    Set-based: the columns go to PostgreSQL as arrays (`unnest`) — a list page logs 150 reads, and building
+    150 model instances for `bulk_create` (in a transaction of its own) cost more than the page's queries
     (issue 17: 40 % of the worklist). The hash chain's trigger fills `seq`/`prev_hash`/`hash` per row as for
     `record`."""
+    actions: list[str] = []
     types: list[str] = []
     ids: list[int | None] = []
     clients: list[int | None] = []
     capacities: list[str] = []
-    for obj in objs:
+    contexts: list[str] = []
+    encoded: dict[int, str] = {}
+    for action, obj, capacity, context in rows:
         object_type, object_id, client_id = _object_ref(obj)
+        actions.append(action)
         types.append(object_type)
         ids.append(object_id)
         clients.append(client_id)
         capacities.append(capacity or _capacity(user, obj, today))
+        key = id(context)
+        if key not in encoded:  # most rows share their list's context dict: encode it once
+            encoded[key] = json.dumps(context or {}, cls=DjangoJSONEncoder)
+        contexts.append(encoded[key])
     if not types:
         return 0
     assert AccessLog._meta.db_table == "audit_accesslog"  # noqa: S101 - the statement names it
@@ -111,13 +125,21 @@ def record_bulk(
             """INSERT INTO audit_accesslog
                     (at, user_id, username, action, object_type, object_id, client_id, capacity, context,
                      prev_hash, hash)
-                SELECT %s, %s, %s, %s, t.object_type, t.object_id, t.client_id, t.capacity, %s::jsonb, '', ''
-                FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::text[])
-                     WITH ORDINALITY AS t(object_type, object_id, client_id, capacity, n)
+                SELECT %s, %s, %s, t.action, t.object_type, t.object_id, t.client_id, t.capacity, t.context::jsonb,
+                       '', ''
+                FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::text[], %s::text[])
+                     WITH ORDINALITY AS t(action, object_type, object_id, client_id, capacity, context, n)
                 ORDER BY t.n""",
             [
-                timezone.now(), user.pk, user.get_username(), action,
-                json.dumps(context or {}, cls=DjangoJSONEncoder), types, ids, clients, capacities,
+                timezone.now(),
+                user.pk,
+                user.get_username(),
+                actions,
+                types,
+                ids,
+                clients,
+                capacities,
+                contexts,
             ],
-        )  # fmt: skip
+        )
     return len(types)
