@@ -9,8 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import engines
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -126,6 +128,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
                         "continuation": continuation,
                     }
                 )
+    long_cases_html = ""
+    if long_cases:
+        t = {
+            "not_allowed": _("keine Fortführung"),
+            "approval_required": _("Zustimmung erforderlich"),
+            "allowed": _("möglich"),
+        }
+        long_cases_html = mark_safe(  # noqa: S308 - the output of an autoescaping template engine
+            engines["jinja2"].get_template("reviews/long_case_rows.html").render({"rows": long_cases, "t": t})
+        )
     shown = [item["review"].case for item in items if "review" in item] + list(cases)
     gate.shown(shown, user=user, action="case.list", capacity=access.row_capacity(user))  # DP-2
     return render(
@@ -134,6 +146,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "items": items,
             "long_cases": long_cases,
+            "long_cases_html": long_cases_html,
             "today": today,
             "is_tl": user.role == Role.TEAMLEITUNG,
             "page_obj": page_obj,
