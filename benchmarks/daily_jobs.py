@@ -81,6 +81,8 @@ BULK_TABLES = (
     "reviews_review",
     "reviews_reminder",
     "plans_agreement",
+    "duties_appointment",
+    "followups_followup",
 )
 
 
@@ -97,6 +99,26 @@ def _drop_secondary_indexes(cursor) -> list[str]:
     for name, _definition in rows:
         cursor.execute(f'DROP INDEX "{name}"')
     return [definition for _name, definition in rows]
+
+
+def _bulk_defaults(cursor) -> list[str]:
+    """NOT NULL columns without a default that later issues added to the bulk tables (e.g. the exit's handover
+    note on `cases_case`) get a neutral database default for the load and the simulated day, so the
+    hand-written INSERTs here need not name every column; returns the statements that drop them again."""
+    cursor.execute(
+        """SELECT table_name, column_name, data_type FROM information_schema.columns
+           WHERE table_schema = 'public' AND table_name = ANY(%s) AND is_nullable = 'NO'
+             AND column_default IS NULL AND is_identity = 'NO'""",
+        [list(BULK_TABLES)],
+    )
+    neutral = {"character varying": "''", "text": "''", "boolean": "false", "jsonb": "'{}'::jsonb",
+               "integer": "0", "smallint": "0"}  # fmt: skip
+    drops = []
+    for table, column, data_type in cursor.fetchall():
+        if data_type in neutral:
+            cursor.execute(f'ALTER TABLE {table} ALTER COLUMN "{column}" SET DEFAULT {neutral[data_type]}')
+            drops.append(f'ALTER TABLE {table} ALTER COLUMN "{column}" DROP DEFAULT')
+    return drops
 
 
 def fill(n_active: int) -> dict:
@@ -121,7 +143,7 @@ def fill(n_active: int) -> dict:
     }
     statements = [
         "SET session_replication_role = replica",  # bulk load: no triggers (history, FK checks)
-        """TRUNCATE reviews_reminder, reviews_reminderdigest, reviews_review, reviews_dailyjobrun,
+        """TRUNCATE duties_appointment, followups_followup, reviews_reminder, reviews_reminderdigest, reviews_review, reviews_dailyjobrun,
            reviews_reminderrecipientsnapshot,
            plans_agreement, cases_caseevent, cases_clientneed, cases_case, cases_client, cases_household,
            org_team_leads, org_area_leads, org_substitution, org_staff, org_team, org_site, org_area CASCADE""",
@@ -195,6 +217,24 @@ def fill(n_active: int) -> dict:
                   c.fallmanager_id
            FROM cases_case c CROSS JOIN LATERAL (SELECT %(day)s::date + ((c.id * 31) %% 200 - 100)::int AS r) x
            WHERE c.state = 'active' AND c.id %% 2 = 0""",
+        # The working day's sources of the later issues (MIT-1/2, WORK-1): every active case has an appointment
+        # behind it (every 5th still without an outcome, whose reminder the job raises 3 working days later)
+        # and one ahead; every 5th an open Wiedervorlage due around the benchmark day.
+        """INSERT INTO duties_appointment (starts_at, kind, is_summons, invited_on, place, purpose, note, outcome,
+               outcome_reason, outcome_recorded_on, outcome_due_on, created_at, updated_at, case_id, created_by_id,
+               outcome_recorded_by_id)
+           SELECT (a.on_ + time '09:00') AT TIME ZONE 'Europe/Berlin', 'office', c.id %% 6 = 0, a.on_ - 14,
+                  'Jobcenter', 'Beratungsgespräch', '', CASE WHEN a.past AND c.id %% 5 <> 0 THEN 'attended' ELSE '' END,
+                  '', CASE WHEN a.past AND c.id %% 5 <> 0 THEN a.on_ END, a.on_ + 5, a.on_::timestamptz,
+                  a.on_::timestamptz, c.id, c.fallmanager_id,
+                  CASE WHEN a.past AND c.id %% 5 <> 0 THEN c.fallmanager_id END
+           FROM cases_case c CROSS JOIN LATERAL (VALUES (%(day)s::date - 1 - (c.id %% 40)::int, true),
+                                                        (%(day)s::date + (c.id %% 21)::int, false)) a(on_, past)
+           WHERE c.state = 'active'""",
+        """INSERT INTO followups_followup (due_on, note, state, created_at, updated_at, case_id, created_by_id)
+           SELECT %(day)s::date + ((c.id %% 30) - 10)::int, 'Nachweise anfordern', 'open',
+                  (%(day)s::date - 20)::timestamptz, (%(day)s::date - 20)::timestamptz, c.id, c.fallmanager_id
+           FROM cases_case c WHERE c.state = 'active' AND c.id %% 5 = 0""",
         "SET session_replication_role = origin",
     ]
     # Text columns added to Staff later by other apps (NOT NULL, blank=True) get ''.
@@ -232,6 +272,8 @@ def fill(n_active: int) -> dict:
             "cases_clientneed",
             "reviews_review",
             "plans_agreement",
+            "duties_appointment",
+            "followups_followup",
         ):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT max(id) FROM {table}), 1))"
@@ -340,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Refusing to fill database {name!r}: its name must contain 'bench'.", file=sys.stderr)
         return 2
     call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        drop_defaults = _bulk_defaults(cursor)
     filled = {"seconds": 0.0, "n": args.cases} if args.skip_fill else fill(args.cases)
     connection.close()  # measure in a fresh session, not in the one that bulk-loaded (its settings, caches)
     with connection.cursor() as cursor:
@@ -352,6 +396,8 @@ def main(argv: list[str] | None = None) -> int:
         cursor.execute("VACUUM ANALYZE reviews_reminder, reviews_review, reviews_reminderdigest")
     day = simulate_a_day(active)
     with connection.cursor() as cursor:
+        for statement in drop_defaults:
+            cursor.execute(statement)
         cursor.execute("ANALYZE cases_case, plans_agreement")
     results.append(measure("daily", args.day))
     reruns = [measure("rerun", args.day) for _ in range(args.reruns)]
