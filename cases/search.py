@@ -18,8 +18,20 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -206,19 +218,33 @@ def _search(user, query: SearchQuery, today: datetime.date, limit: int):
     # No join for the household number: with many matches PostgreSQL would hash-join the whole household
     # table; the subquery runs for the rows shown only (above the sort and the limit).
     number = Household.objects.filter(pk=OuterRef("household_id")).values("number")[:1]
+    # The newest case in scope as one subquery (id, state, FM, referrer): four would each be planned and run
+    # per hit (issue 17: the search's planning time).
+    newest_case = newest.annotate(
+        newest=Func(
+            F("pk"),
+            F("state"),
+            F("fallmanager_id"),
+            F("referred_by_id"),
+            function="ARRAY",
+            template="ARRAY[%(expressions)s::text]",
+            arg_joiner="::text, ",
+            output_field=ArrayField(CharField()),
+        )
+    ).values("newest")[:1]
     base = base.annotate(
         household_number=Subquery(number),
-        case_id=Subquery(newest.values("pk")[:1]),
-        case_state=Subquery(newest.values("state")[:1]),
-        case_fm_id=Subquery(newest.values("fallmanager_id")[:1]),
-        case_referred_by_id=Subquery(newest.values("referred_by_id")[:1]),
+        newest_case=Subquery(newest_case, output_field=ArrayField(CharField())),
     )
     with search_transaction():
         rows = list(search_queryset(base, query)[: limit + 1])
-    hits = [
-        SearchHit(client=c, case_id=c.case_id, case_state=c.case_state, capacity=_capacity(user, c))
-        for c in rows[:limit]
-    ]
+    hits = []
+    for c in rows[:limit]:
+        case_id, state, fm_id, referred_by_id = c.newest_case or (None, None, None, None)
+        c.case_id = int(case_id) if case_id else None
+        c.case_fm_id = int(fm_id) if fm_id else None
+        c.case_referred_by_id = int(referred_by_id) if referred_by_id else None
+        hits.append(SearchHit(client=c, case_id=c.case_id, case_state=state, capacity=_capacity(user, c)))
     return query, hits, len(rows) > limit
 
 

@@ -10,7 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import engines
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from cases.choices import CaseState
 from cases.search import MAX_QUERY, clients_search, search_log
@@ -23,6 +26,32 @@ SEARCH_ROLES = (Role.FALLMANAGER, Role.TEAMLEITUNG, Role.BEREICHSLEITUNG, Role.P
 
 def may_search(user) -> bool:
     return bool(user.is_authenticated and user.role in SEARCH_ROLES)
+
+
+def _rows_html(user, hits) -> str:
+    """The hits' rows from the Jinja2 fragment `search/rows.html`; URLs and labels are built here, once."""
+    case_prefix = reverse("case-detail", args=[0])[: -len("0/")]
+    referral_prefix = reverse("referral", args=[0])[: -len("0/zuweisen/")] if user.role == Role.PAP else None
+    rows = []
+    for hit in hits:
+        client = hit.client
+        rows.append(
+            {
+                "name": f"{client.last_name}, {client.first_name}",
+                "customer_number": client.customer_number,
+                "birth_date": client.birth_date.strftime("%d.%m.%Y") if client.birth_date else "",
+                "household_number": client.household_number,
+                "case_url": f"{case_prefix}{hit.case_id}/" if hit.case_id else "",
+                "state_label": CaseState(hit.case_state).label if hit.case_state else "",
+                "referral_url": f"{referral_prefix}{client.pk}/zuweisen/" if referral_prefix else "",
+            }
+        )
+    html = (
+        engines["jinja2"]
+        .get_template("search/rows.html")
+        .render({"rows": rows, "t": {"refer": _("Zuweisen")}})
+    )
+    return mark_safe(html)  # noqa: S308 - the output of an autoescaping template engine
 
 
 @login_required
@@ -48,20 +77,7 @@ def search(request: HttpRequest) -> HttpResponse:
             status = err.status
         else:
             search_log(user=user, hits=hits, query=query, via="web", today=today)
-            case_prefix = reverse("case-detail", args=[0])[: -len("0/")]  # one reverse() per page
-            context.update(
-                hits=[
-                    {
-                        "hit": hit,
-                        "case_url": f"{case_prefix}{hit.case_id}/" if hit.case_id else "",
-                        "state_label": CaseState(hit.case_state).label if hit.case_state else "",
-                        "may_refer": user.role == Role.PAP,
-                    }
-                    for hit in hits
-                ],
-                more=more,
-                limit=len(hits),
-            )
+            context.update(hits=hits, rows_html=_rows_html(user, hits), more=more, limit=len(hits))
     if request.htmx:
         # htmx swaps only 2xx answers: the live results carry the refusal text with 200.
         return render(request, "search/results.html#results", context)
