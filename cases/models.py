@@ -115,7 +115,9 @@ class Client(models.Model):
             # The pAp searches her site (~10,000 clients of 1,000,000): site and name in one GIN index
             # (btree_gin), so a common name is matched within the site, not within the nation or row by row.
             GinIndex(
-                fields=["site", "search_name"], opclasses=["int8_ops", "gin_trgm_ops"], name="client_site_search_trgm"
+                fields=["site", "search_name"],
+                opclasses=["int8_ops", "gin_trgm_ops"],
+                name="client_site_search_trgm",
             ),
             models.Index(fields=["birth_date"], name="client_birth_date_idx"),
         ]
